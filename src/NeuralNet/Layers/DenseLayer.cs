@@ -1,0 +1,152 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Initializers;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// Fully connected layer: <c>output = f(input · W + b)</c>, input <c>[batch x in]</c>, <c>W</c> <c>[in x out]</c>,
+/// <c>b</c> <c>[1 x out]</c>, output <c>[batch x out]</c>.
+/// Backward, with <c>dZ = f'(Z) ⊙ dOutput</c>: <c>dW = input^T · dZ</c>, <c>db = sum over rows of dZ</c>,
+/// <c>dInput = dZ · W^T</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T> _weights;
+    private readonly Parameter<T> _bias;
+    private readonly Parameter<T>[] _parameters;
+    private T[] _z = [];
+    private T[] _dz = [];
+
+    /// <summary>Creates a dense layer; weights are set when the network is built (or by <see cref="Initialize"/>).</summary>
+    /// <param name="inputSize">Inputs per sample.</param>
+    /// <param name="units">Outputs per sample.</param>
+    /// <param name="activation">Activation <c>f</c>; <see cref="Activation.Identity"/> when null.</param>
+    /// <param name="initializer">Weight initialiser; <see cref="Initializer.DefaultFor"/> the activation when null.
+    /// Biases start at zero.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> or <paramref name="units"/> is not positive.</exception>
+    public DenseLayer(int inputSize, int units, IActivation? activation = null, IInitializer? initializer = null)
+    {
+        ThrowHelper.ThrowIfUnsupportedType<T>();
+        ThrowHelper.ThrowIfNotPositive(inputSize, nameof(inputSize));
+        ThrowHelper.ThrowIfNotPositive(units, nameof(units));
+        Activation = activation ?? Activations.Activation.Identity;
+        WeightInitializer = initializer ?? Initializer.DefaultFor(Activation);
+        _weights = new Parameter<T>("W", inputSize, units, regularized: true);
+        _bias = new Parameter<T>("b", 1, units, regularized: false);
+        _parameters = [_weights, _bias];
+    }
+
+    /// <inheritdoc />
+    public override int InputSize => _weights.Rows;
+
+    /// <inheritdoc />
+    public override int OutputSize => _weights.Columns;
+
+    /// <inheritdoc />
+    public override string Kind => "dense";
+
+    /// <summary>The activation <c>f</c>.</summary>
+    public IActivation Activation { get; }
+
+    /// <summary>The initialiser used for <c>W</c>.</summary>
+    public IInitializer WeightInitializer { get; }
+
+    /// <summary>The weights <c>W</c>, <c>[in x out]</c> (a view: writing to it changes the layer).</summary>
+    public Matrix<T> Weights => _weights.AsMatrix();
+
+    /// <summary>The bias <c>b</c>, length <c>out</c> (a view: writing to it changes the layer).</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<T> Bias => MathNet.Numerics.LinearAlgebra.Vector<T>.Build.Dense(_bias.ValueArray);
+
+    /// <summary>The weight parameter <c>W</c>.</summary>
+    public Parameter<T> WeightParameter => _weights;
+
+    /// <summary>The bias parameter <c>b</c>.</summary>
+    public Parameter<T> BiasParameter => _bias;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>The pre-activations <c>Z</c> of the last training forward pass.</summary>
+    internal ReadOnlySpan<T> PreActivation(int batchSize) => _z.AsSpan(0, batchSize * OutputSize);
+
+    /// <inheritdoc />
+    public override string Describe() => $"dense({Activation.Name})";
+
+    /// <inheritdoc />
+    protected internal override void Initialize(RandomSource random)
+    {
+        WeightInitializer.Initialize(_weights.Value, InputSize, OutputSize, random);
+        _bias.Value.Clear();
+    }
+
+    /// <inheritdoc />
+    protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training)
+    {
+        Span<T> z = Rent(ref _z, batchSize * OutputSize);
+        Affine(input, z, batchSize);
+        Activation.Forward<T>(z, output, batchSize);
+    }
+
+    /// <inheritdoc />
+    protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
+    {
+        int n = batchSize * OutputSize;
+        Span<T> dz = Rent(ref _dz, n);
+        Activation.Backward(_z.AsSpan(0, n), output, outputGradient, dz, batchSize);
+        BackwardAffine(input, dz, inputGradient, batchSize);
+    }
+
+    /// <summary>Backward pass given <c>dZ = dL/dZ</c> directly (the fused softmax/sigmoid + cross-entropy delta).</summary>
+    internal ReadOnlySpan<T> BackwardFromPreActivation(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, int batchSize, bool computeInputGradient)
+    {
+        Span<T> inputGradient = computeInputGradient ? RentInputGradient(batchSize) : default;
+        BackwardAffine(input, dz, inputGradient, batchSize);
+        return inputGradient;
+    }
+
+    private void BackwardAffine(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, Span<T> inputGradient, int batchSize)
+    {
+        int inSize = InputSize, outSize = OutputSize;
+
+        // dW[i, j] = sum over batch of x[b, i] * dZ[b, j]
+        Gemm.Multiply(true, false, inSize, outSize, batchSize, T.One, input, batchSize, dz, batchSize, T.Zero, _weights.Gradient, inSize);
+
+        // db[j] = sum over batch of dZ[b, j]; column j of dZ is contiguous.
+        Span<T> db = _bias.Gradient;
+        for (int j = 0; j < outSize; j++)
+        {
+            db[j] = TensorPrimitives.Sum(dz.Slice(j * batchSize, batchSize));
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            // dX[b, i] = sum over j of dZ[b, j] * W[i, j]
+            Gemm.Multiply(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize)
+    {
+        Span<T> z = output[..(batchSize * OutputSize)];
+        Affine(input, z, batchSize);
+        Activation.Forward<T>(z, z, batchSize);
+    }
+
+    private void Affine(ReadOnlySpan<T> input, Span<T> z, int batchSize)
+    {
+        // Z = X · W, then Z[:, j] += b[j] (one contiguous column per output unit).
+        Gemm.Multiply(false, false, batchSize, OutputSize, InputSize, T.One, input, batchSize, _weights.Value, InputSize, T.Zero, z, batchSize);
+        ReadOnlySpan<T> b = _bias.Value;
+        for (int j = 0; j < b.Length; j++)
+        {
+            Span<T> column = z.Slice(j * batchSize, batchSize);
+            TensorPrimitives.Add(column, b[j], column);
+        }
+    }
+}

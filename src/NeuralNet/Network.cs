@@ -1,0 +1,362 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+
+namespace NeuralNet;
+
+/// <summary>
+/// A feedforward network: its layers run in order. Inputs are <c>[batch x InputSize]</c> matrices (rows are samples),
+/// outputs <c>[batch x OutputSize]</c>. Build one with <see cref="NetworkBuilder{T}"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="Predict(Matrix{T})"/> and <see cref="Predict(ReadOnlySpan{T}, Span{T})"/> never touch training buffers and
+/// are safe to call from many threads at once, as long as no thread trains the network at the same time.
+/// <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> and training are single-threaded.
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows per chunk in batch inference: bounds scratch memory and keeps a chunk's activations in cache.</summary>
+    private const int InferenceChunk = 512;
+
+    private readonly Layer<T>[] _layers;
+    private readonly Parameter<T>[] _parameters;
+    private readonly int _maxWidth;
+    private T[] _outputGradient = [];
+    private ILoss? _fusedFor;
+    private ILogitLoss? _fusedLoss;
+
+    /// <summary>Creates a network from layers whose sizes chain; <see cref="NetworkBuilder{T}"/> is the usual way.</summary>
+    /// <param name="inputSize">Inputs per sample.</param>
+    /// <param name="layers">At least one layer; each layer's <c>InputSize</c> equals the previous one's <c>OutputSize</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="layers"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">No layers, or sizes that do not chain.</exception>
+    public Network(int inputSize, IEnumerable<Layer<T>> layers)
+    {
+        ThrowHelper.ThrowIfUnsupportedType<T>();
+        ThrowHelper.ThrowIfNotPositive(inputSize, nameof(inputSize));
+        ArgumentNullException.ThrowIfNull(layers);
+        _layers = layers.ToArray();
+        if (_layers.Length == 0)
+        {
+            throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        }
+
+        int width = inputSize, maxWidth = inputSize;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Layer<T> layer = _layers[i] ?? throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
+            if (layer.InputSize != width)
+            {
+                throw new ArgumentException($"Layer {i} ({layer.Describe()}) expects {layer.InputSize} inputs but receives {width} from {(i == 0 ? "the network input" : $"layer {i - 1}")}.", nameof(layers));
+            }
+
+            width = layer.OutputSize;
+            maxWidth = Math.Max(maxWidth, width);
+        }
+
+        InputSize = inputSize;
+        _maxWidth = maxWidth;
+        _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
+    }
+
+    /// <summary>Inputs per sample.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Outputs per sample.</summary>
+    public int OutputSize => _layers[^1].OutputSize;
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<Layer<T>> Layers => _layers;
+
+    /// <summary>Every trainable parameter, layer by layer.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>Total number of trainable scalars.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long count = 0;
+            foreach (Parameter<T> p in _parameters)
+            {
+                count += p.Length;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Runs the network on a batch: <c>[batch x InputSize]</c> in, a new <c>[batch x OutputSize]</c> out.</summary>
+    /// <param name="input">One sample per row.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> columns.</exception>
+    public Matrix<T> Predict(Matrix<T> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInput(input, nameof(input));
+        int rows = input.RowCount;
+        T[] x = ThrowHelper.ColumnMajor(input);
+        var result = new T[rows * OutputSize];
+        int chunk = Math.Min(rows, InferenceChunk);
+        T[] rented = ArrayPool<T>.Shared.Rent(3 * chunk * _maxWidth);
+        try
+        {
+            Span<T> gathered = rented.AsSpan(0, chunk * _maxWidth);
+            for (int r0 = 0; r0 < rows; r0 += chunk)
+            {
+                int cb = Math.Min(chunk, rows - r0);
+                ReadOnlySpan<T> block;
+                if (cb == rows)
+                {
+                    block = x;
+                }
+                else
+                {
+                    // Gather rows r0..r0+cb of each column into a contiguous [cb x InputSize] block.
+                    for (int j = 0; j < InputSize; j++)
+                    {
+                        x.AsSpan(r0 + j * rows, cb).CopyTo(gathered.Slice(j * cb, cb));
+                    }
+
+                    block = gathered[..(cb * InputSize)];
+                }
+
+                Span<T> output = InferInto(block, cb, rented.AsSpan(chunk * _maxWidth, 2 * chunk * _maxWidth));
+                for (int j = 0; j < OutputSize; j++)
+                {
+                    output.Slice(j * cb, cb).CopyTo(result.AsSpan(r0 + j * rows, cb));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+
+        return Matrix<T>.Build.Dense(rows, OutputSize, result);
+    }
+
+    /// <summary>Runs the network on one sample without allocating.</summary>
+    /// <param name="input">The sample, length <see cref="InputSize"/>.</param>
+    /// <param name="output">Destination, length at least <see cref="OutputSize"/>.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void Predict(ReadOnlySpan<T> input, Span<T> output)
+    {
+        if (input.Length != InputSize)
+        {
+            throw new ArgumentException($"expected {InputSize} inputs, got {input.Length}.", nameof(input));
+        }
+
+        if (output.Length < OutputSize)
+        {
+            throw new ArgumentException($"output has room for {output.Length} values but the network produces {OutputSize}.", nameof(output));
+        }
+
+        T[] rented = ArrayPool<T>.Shared.Rent(2 * _maxWidth);
+        InferInto(input, 1, rented).CopyTo(output);
+        ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>Ping-pongs the layers between the two halves of <paramref name="scratch"/>; returns the final output.</summary>
+    private Span<T> InferInto(ReadOnlySpan<T> input, int batchSize, Span<T> scratch)
+    {
+        int half = batchSize * _maxWidth;
+        Span<T> current = default;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Span<T> next = scratch.Slice((i & 1) * half, batchSize * _layers[i].OutputSize);
+            _layers[i].Infer(i == 0 ? input : current, next, batchSize);
+            current = next;
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// One training step's maths on a batch: forward (training mode), loss, backward. Every parameter's
+    /// <see cref="Parameter{T}.Gradient"/> then holds <c>dL/dparameter</c> of the batch-mean loss.
+    /// </summary>
+    /// <param name="input">Inputs <c>[batch x InputSize]</c>.</param>
+    /// <param name="target">Targets <c>[batch x loss.ExpectedTargetColumns(OutputSize)]</c>.</param>
+    /// <param name="loss">The loss.</param>
+    /// <returns>The batch-mean loss.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or each other.</exception>
+    public T ComputeGradients(Matrix<T> input, Matrix<T> target, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        CheckInput(input, nameof(input));
+        CheckTarget(input, target, loss);
+        return ComputeGradients(ThrowHelper.ColumnMajor(input), ThrowHelper.ColumnMajor(target), input.RowCount, loss);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> on column-major spans, the allocation-free form the
+    /// trainer uses.
+    /// </summary>
+    /// <param name="input">Inputs <c>[batchSize x InputSize]</c>, column-major.</param>
+    /// <param name="target">Targets, column-major.</param>
+    /// <param name="batchSize">Rows of the batch.</param>
+    /// <param name="loss">The loss.</param>
+    /// <returns>The batch-mean loss.</returns>
+    /// <exception cref="ArgumentException">Span lengths do not match the batch size.</exception>
+    public T ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss)
+    {
+        ReadOnlySpan<T> output = ForwardTraining(input, target, batchSize, loss);
+        int n = batchSize * OutputSize;
+        Span<T> gradient = Rent(ref _outputGradient, n);
+        int last = _layers.Length - 1;
+        T value;
+        ReadOnlySpan<T> upstream;
+        if (FusedLoss(loss) is { } fused)
+        {
+            var dense = (DenseLayer<T>)_layers[last];
+            ReadOnlySpan<T> logits = dense.PreActivation(batchSize);
+            value = fused.ComputeFromLogits(logits, target, batchSize);
+            fused.GradientFromLogits(output, target, gradient, batchSize);
+            upstream = dense.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+        }
+        else
+        {
+            value = loss.Compute(output, target, batchSize);
+            loss.Gradient(output, target, gradient, batchSize);
+            upstream = _layers[last].Backward(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+        }
+
+        for (int i = last - 1; i >= 0; i--)
+        {
+            upstream = _layers[i].Backward(LayerInput(input, i, batchSize), upstream, batchSize, i > 0);
+        }
+
+        return value;
+    }
+
+    /// <summary>The training-mode loss of a batch without a backward pass (what a numerical gradient check differentiates).</summary>
+    internal T TrainingLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss)
+    {
+        ReadOnlySpan<T> output = ForwardTraining(input, target, batchSize, loss);
+        return FusedLoss(loss) is { } fused
+            ? fused.ComputeFromLogits(((DenseLayer<T>)_layers[^1]).PreActivation(batchSize), target, batchSize)
+            : loss.Compute(output, target, batchSize);
+    }
+
+    /// <summary>The mean loss of a batch in inference mode (dropout off, batch norm on running statistics).</summary>
+    /// <param name="input">Inputs <c>[batch x InputSize]</c>.</param>
+    /// <param name="target">Targets.</param>
+    /// <param name="loss">The loss.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match.</exception>
+    public T ComputeLoss(Matrix<T> input, Matrix<T> target, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        CheckTarget(input, target, loss);
+        Matrix<T> prediction = Predict(input);
+        return loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(target), input.RowCount);
+    }
+
+    /// <summary>A readable table of the layers, their output shapes and parameter counts.</summary>
+    public string Summary()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Network<{typeof(T).Name}>: {InputSize} inputs -> {OutputSize} outputs");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"#",-3} {"Layer",-36} {"Output",-12} {"Parameters",12}");
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            long count = 0;
+            foreach (Parameter<T> p in _layers[i].Parameters)
+            {
+                count += p.Length;
+            }
+
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{i,-3} {_layers[i].Describe(),-36} {"[?x" + _layers[i].OutputSize + "]",-12} {count,12:N0}");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"Total parameters: {ParameterCount:N0}");
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"Network<{typeof(T).Name}>({InputSize} -> {string.Join(" -> ", _layers.Select(l => l.Describe() + ":" + l.OutputSize))}, {ParameterCount} parameters)";
+
+    private ReadOnlySpan<T> ForwardTraining(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ThrowHelper.ThrowIfNotPositive(batchSize, nameof(batchSize));
+        if (input.Length != batchSize * InputSize)
+        {
+            throw new ArgumentException($"expected {batchSize}x{InputSize} = {batchSize * InputSize} input values, got {input.Length}.", nameof(input));
+        }
+
+        int targetColumns = loss.ExpectedTargetColumns(OutputSize);
+        if (target.Length != batchSize * targetColumns)
+        {
+            throw new ArgumentException($"loss {loss.Name} expects {batchSize}x{targetColumns} = {batchSize * targetColumns} target values, got {target.Length}.", nameof(target));
+        }
+
+        ReadOnlySpan<T> current = input;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            current = _layers[i].Forward(current, batchSize, training: true);
+        }
+
+        return current;
+    }
+
+    /// <summary>Layer i's input from the last forward pass: the network input, or layer i-1's output buffer.</summary>
+    private ReadOnlySpan<T> LayerInput(ReadOnlySpan<T> input, int i, int batchSize) =>
+        i == 0 ? input : _layers[i - 1].LastOutput(batchSize);
+
+    private ILogitLoss? FusedLoss(ILoss loss)
+    {
+        if (!ReferenceEquals(loss, _fusedFor))
+        {
+            _fusedFor = loss;
+            _fusedLoss = loss is ILogitLoss logit && _layers[^1] is DenseLayer<T> dense && logit.FusesWith(dense.Activation) ? logit : null;
+        }
+
+        return _fusedLoss;
+    }
+
+    private void CheckInput(Matrix<T> input, string paramName)
+    {
+        if (input.ColumnCount != InputSize)
+        {
+            throw new ArgumentException($"expected {InputSize} input columns, got {input.ColumnCount} (input {ThrowHelper.Shape(input)}).", paramName);
+        }
+
+        if (input.RowCount == 0)
+        {
+            throw new ArgumentException($"input has no rows (input {ThrowHelper.Shape(input)}).", paramName);
+        }
+    }
+
+    private void CheckTarget(Matrix<T> input, Matrix<T> target, ILoss loss)
+    {
+        int expected = loss.ExpectedTargetColumns(OutputSize);
+        if (target.RowCount != input.RowCount || target.ColumnCount != expected)
+        {
+            throw new ArgumentException($"expected target [{input.RowCount}x{expected}] for loss {loss.Name} on a network with {OutputSize} outputs, got target {ThrowHelper.Shape(target)} (input {ThrowHelper.Shape(input)}).", nameof(target));
+        }
+    }
+
+    private static Span<T> Rent(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new T[length];
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}
