@@ -78,7 +78,7 @@ public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPoint
     public override string Describe() => $"dense({Activation.Name})";
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    public override void Initialize(RandomSource random)
     {
         WeightInitializer.Initialize(_weights.Value, InputSize, OutputSize, random);
         _bias.Value.Clear();

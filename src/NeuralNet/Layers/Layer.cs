@@ -90,9 +90,10 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="batchSize">Rows of the batch.</param>
     public abstract void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize);
 
-    /// <summary>Sets initial parameter values; the network calls it once, in layer order, from its seeded source.</summary>
+    /// <summary>Sets initial parameter values. The builder calls it once, in layer order, from the network's seeded source;
+    /// calling it again re-initialises the layer.</summary>
     /// <param name="random">The network's seeded source.</param>
-    protected internal virtual void Initialize(RandomSource random)
+    public virtual void Initialize(RandomSource random)
     {
     }
 
