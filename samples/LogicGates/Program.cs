@@ -3,6 +3,22 @@ using NeuralNet;
 using NeuralNet.Activations;
 using NeuralNet.Losses;
 
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("""
+        LogicGates: a perceptron on AND, OR, NAND and XOR, then a 2-2-1 network that solves XOR.
+
+        Usage: dotnet run --project samples/LogicGates [-- [seed] [--out DIR]]
+          seed       seed of the network's initial weights (default 2)
+          --out DIR  folder for xor-boundary.png (default out)
+        """);
+    return 0;
+}
+
+string outDir = OptionValue(args, "--out") ?? "out";
+string[] positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--out")).ToArray();
+long seed = positional.Length > 0 ? long.Parse(positional[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
+
 // The four corners of the unit square, and the truth tables of three gates.
 Matrix<double> inputs = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
 var gates = new (string Name, int[] Truth)[]
@@ -36,7 +52,7 @@ Console.WriteLine("on the other, so a perceptron cannot represent it. A hidden l
 Console.WriteLine();
 
 // 2 inputs -> 2 tanh hidden units -> 1 sigmoid output, trained by full-batch gradient descent on cross-entropy.
-Network<double> network = new NetworkBuilder<double>(2).WithSeed(args.Length > 0 ? long.Parse(args[0]) : 2).AddDense(2, Activation.Tanh).AddDense(1, Activation.Sigmoid).Build();
+Network<double> network = new NetworkBuilder<double>(2).WithSeed(seed).AddDense(2, Activation.Tanh).AddDense(1, Activation.Sigmoid).Build();
 Matrix<double> targets = Matrix<double>.Build.Dense(4, 1, (r, _) => gates[3].Truth[r]);
 ILoss loss = Loss.BinaryCrossEntropy;
 const double learningRate = 0.5;
@@ -74,4 +90,12 @@ for (int r = 0; r < 4; r++)
 
 Console.WriteLine();
 Console.WriteLine($"The 2-2-1 network gets {correct}/4 of XOR right.");
+string png = XorPlot.SaveDecisionBoundary(network, Path.Combine(outDir, "xor-boundary.png"));
+Console.WriteLine($"Decision boundary: {png}");
 return correct == 4 ? 0 : 1;
+
+static string? OptionValue(string[] args, string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
