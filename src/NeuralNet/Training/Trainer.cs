@@ -186,7 +186,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         private readonly Trainer<T> _trainer;
         private readonly TrainerOptions _options;
         private readonly Network<T> _network;
-        private readonly IReadOnlyList<Parameter<T>> _parameters;
+        private readonly Parameter<T>[] _parameters;
         private readonly T[] _x, _y;
         private readonly int _totalRows, _trainRows, _inputs, _targets, _batchSize;
         private readonly Matrix<T> _trainX, _trainY;
@@ -202,7 +202,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             _trainer = trainer;
             _options = trainer.Options;
             _network = network;
-            _parameters = network.Parameters;
+            _parameters = network.Parameters.ToArray(); // an array: foreach over it allocates no enumerator
             _x = ThrowHelper.ColumnMajor(x);
             _y = ThrowHelper.ColumnMajor(y);
             _totalRows = x.RowCount;

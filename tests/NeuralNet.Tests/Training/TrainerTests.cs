@@ -241,4 +241,27 @@ public class TrainerTests
         new Trainer<float>(new TrainerOptions { Epochs = 30, Optimizer = new Lbfgs() }).Fit(network, x, y);
         ((DenseLayer<float>)network.Layers[0]).Weights[1, 0].Should().BeApproximately(-2f, 1e-3f);
     }
+
+    [Fact]
+    public void Fit_AfterWarmUp_AllocatesNothingPerBatch()
+    {
+        // 256 rows in batches of 4: 64 batches in the epoch; bytes allocated between batch 8 and batch 60 must be 0.
+        var (x, y) = TwoMoons(256, 6);
+        Network<double> network = Classifier(2);
+        long at8 = 0, at60 = 0;
+        new Trainer<double>(new TrainerOptions { Epochs = 1, BatchSize = 4, Optimizer = new Adam(0.01), Loss = Loss.CategoricalCrossEntropy, L2 = 1e-4, GradientClipNorm = 1.0 })
+            .Fit(network, x, y, null, null, onBatch: r =>
+            {
+                if (r.Batch == 8)
+                {
+                    at8 = GC.GetAllocatedBytesForCurrentThread();
+                }
+                else if (r.Batch == 60)
+                {
+                    at60 = GC.GetAllocatedBytesForCurrentThread();
+                }
+            });
+
+        (at60 - at8).Should().Be(0);
+    }
 }
