@@ -36,13 +36,19 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="options">The settings; defaults when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">A numeric option is out of range (the parameter name is the option's).</exception>
     /// <exception cref="ArgumentNullException">A required option is null.</exception>
-    /// <exception cref="ArgumentException">An early-stopping monitor is blank.</exception>
+    /// <exception cref="ArgumentException">The early-stopping monitor names neither <c>loss</c>, <c>val_loss</c> nor a
+    /// configured metric (with or without the <c>val_</c> prefix).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public Trainer(TrainerOptions? options = null)
     {
         ThrowHelper.ThrowIfUnsupportedType<T>();
         Options = options ?? new TrainerOptions();
         Options.Validate();
+        if (Options.EarlyStopping is { } early)
+        {
+            MonitorHigherIsBetter(Options, early.Monitor);
+        }
+
         _baseRate = Options.Optimizer.LearningRate;
     }
 
@@ -58,8 +64,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
     /// <returns>The history of the completed epochs.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or the early-stopping monitor
-    /// names nothing that is reported.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or early stopping monitors a
+    /// <c>val_</c> value without validation data.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
     public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(network, x, y, null, null, progress, null, 0, cancellationToken);
@@ -79,8 +85,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
     /// <returns>The history of the epochs run by this call.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or the
-    /// early-stopping monitor names nothing that is reported.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or early
+    /// stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
     public TrainingHistory Fit(
@@ -161,6 +167,33 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new EvaluationResult(loss, metrics);
     }
 
+    /// <summary>Whether the monitored value should rise; throws when it names nothing the trainer reports.</summary>
+    private static bool MonitorHigherIsBetter(TrainerOptions options, string monitor)
+    {
+        string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor[4..] : monitor;
+        if (name == "loss")
+        {
+            return false;
+        }
+
+        foreach (IMetric metric in options.Metrics)
+        {
+            if (metric.Name == name)
+            {
+                return metric.HigherIsBetter;
+            }
+        }
+
+        var known = new List<string> { "loss", "val_loss" };
+        foreach (IMetric metric in options.Metrics)
+        {
+            known.Add(metric.Name);
+            known.Add("val_" + metric.Name);
+        }
+
+        throw new ArgumentException($"EarlyStopping.Monitor '{monitor}' is not reported; choose one of {string.Join(", ", known)}.", nameof(options));
+    }
+
     private void CheckData(Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
     {
         if (x.ColumnCount != network.InputSize)
@@ -235,7 +268,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             var history = new TrainingHistory();
             IOptimizer optimizer = _options.Optimizer;
             EarlyStoppingOptions? early = _options.EarlyStopping;
-            bool higherIsBetter = early is not null && HigherIsBetter(early.Monitor);
+            bool higherIsBetter = early is not null && MonitorHigherIsBetter(_options, early.Monitor);
+            if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
+            {
+                throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
+            }
+
             T[]? best = early is { RestoreBestWeights: true } ? new T[_snapshot.Length] : null;
             double bestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
             int wait = 0;
@@ -469,43 +507,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
 
             return _options.L2 * sum / 2;
-        }
-
-        private bool HigherIsBetter(string monitor)
-        {
-            string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor[4..] : monitor;
-            if (name == "loss")
-            {
-                if (monitor != name && _validationX is null)
-                {
-                    throw new ArgumentException($"EarlyStopping.Monitor is '{monitor}' but there is no validation data; pass a validation set, set ValidationFraction, or monitor \"loss\".", "options");
-                }
-
-                return false;
-            }
-
-            foreach (IMetric metric in _options.Metrics)
-            {
-                if (metric.Name == name)
-                {
-                    if (monitor != name && _validationX is null)
-                    {
-                        throw new ArgumentException($"EarlyStopping.Monitor is '{monitor}' but there is no validation data.", "options");
-                    }
-
-                    return metric.HigherIsBetter;
-                }
-            }
-
-            throw new ArgumentException($"EarlyStopping.Monitor '{monitor}' is neither loss, val_loss nor a configured metric ({string.Join(", ", MetricNames())}).", "options");
-        }
-
-        private IEnumerable<string> MetricNames()
-        {
-            foreach (IMetric metric in _options.Metrics)
-            {
-                yield return metric.Name;
-            }
         }
 
         private static double Monitored(EpochReport report, string monitor) => monitor switch

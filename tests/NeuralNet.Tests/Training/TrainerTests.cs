@@ -219,7 +219,36 @@ public class TrainerTests
     {
         var (x, y) = LeastSquares.Data(8);
         var trainer = new Trainer<double>(new TrainerOptions { EarlyStopping = new EarlyStoppingOptions() });
-        FluentActions.Invoking(() => trainer.Fit(LeastSquares.LinearNetwork(), x, y)).Should().Throw<ArgumentException>().WithMessage("*val_loss*validation*");
+        FluentActions.Invoking(() => trainer.Fit(LeastSquares.LinearNetwork(), x, y)).Should().Throw<ArgumentException>()
+            .WithParameterName("validationX").WithMessage("*val_loss*validation*");
+    }
+
+    [Fact]
+    public void Constructor_MonitorNotReported_ThrowsListingChoices()
+    {
+        FluentActions.Invoking(() => new Trainer<double>(new TrainerOptions { Metrics = [Metric.Accuracy], EarlyStopping = new EarlyStoppingOptions { Monitor = "val_auc" } }))
+            .Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*val_auc*val_accuracy*");
+    }
+
+    [Fact]
+    public void Fit_EarlyStoppingOnValAccuracy_KeepsHighestEpoch()
+    {
+        var (x, y) = TwoMoons(120, 8);
+        Network<double> network = Classifier(4, dropout: 0);
+        var trainer = new Trainer<double>(new TrainerOptions
+        {
+            Epochs = 40, BatchSize = 16, Optimizer = new Adam(0.02), Loss = Loss.CategoricalCrossEntropy, ValidationFraction = 0.25,
+            Metrics = [Metric.Accuracy], EarlyStopping = new EarlyStoppingOptions { Monitor = "val_accuracy", Patience = 4 },
+        });
+
+        TrainingHistory history = trainer.Fit(network, x, y);
+
+        double[] accuracy = history.Metric("val_accuracy");
+        history.BestValue.Should().Be(accuracy.Max());
+        history.BestEpoch.Should().Be(Array.IndexOf(accuracy, accuracy.Max()) + 1);
+        var xv = x.SubMatrix(90, 30, 0, 2);
+        var yv = y.SubMatrix(90, 30, 0, 2);
+        Metric.Accuracy.Compute(network.Predict(xv), yv).Should().Be(accuracy.Max());
     }
 
     [Theory]
