@@ -121,12 +121,12 @@ internal sealed class HealthMonitor<T> where T : unmanaged, IFloatingPointIeee75
         {
             if (h.DeadFraction > 0.5)
             {
-                hints.Add(string.Create(CultureInfo.InvariantCulture, $"layer {h.LayerIndex} ({h.Layer}): {h.DeadFraction:P0} of its ReLU units output 0 for all {_rows} sampled rows (dead); lower the learning rate, or use leaky_relu or He initialisation."));
+                hints.Add(string.Create(CultureInfo.InvariantCulture, $"layer {h.LayerIndex} ({h.Layer}): {h.DeadFraction * 100:F0}% of its ReLU units output 0 for all {_rows} sampled rows (dead); lower the learning rate, or use leaky_relu or He initialisation."));
             }
 
             if (h.SaturatedFraction > 0.5)
             {
-                hints.Add(string.Create(CultureInfo.InvariantCulture, $"layer {h.LayerIndex} ({h.Layer}): {h.SaturatedFraction:P0} of its outputs are saturated, so its gradients vanish; scale the inputs or use a smaller initialisation."));
+                hints.Add(string.Create(CultureInfo.InvariantCulture, $"layer {h.LayerIndex} ({h.Layer}): {h.SaturatedFraction * 100:F0}% of its outputs are saturated, so its gradients vanish; scale the inputs or use a smaller initialisation."));
             }
 
             if (h.UpdateToWeightRatio > 0.1)

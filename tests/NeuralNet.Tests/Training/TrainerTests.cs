@@ -293,4 +293,36 @@ public class TrainerTests
 
         (at60 - at8).Should().Be(0);
     }
+
+    [Fact]
+    public void Fit_HealthMonitor_FlagsDeadReluLayer()
+    {
+        // Biases of -100 with inputs in [-1, 1] keep every hidden ReLU at 0: all 8 units are dead.
+        var (x, y) = TwoMoons(40, 3);
+        Network<double> network = new NetworkBuilder<double>(2).WithSeed(1).AddDense(8, Activation.ReLU).AddDense(2, Activation.Softmax).Build();
+        ((DenseLayer<double>)network.Layers[0]).BiasParameter.Value.Fill(-100);
+        TrainingHistory history = new Trainer<double>(new TrainerOptions { Epochs = 1, Optimizer = new Sgd(0.01), Loss = Loss.CategoricalCrossEntropy, HealthMonitor = true }).Fit(network, x, y);
+
+        HealthReport health = history.Epochs[0].Health!;
+        health.Layers[0].DeadFraction.Should().Be(1.0);
+        health.Layers[0].GradientNorm.Should().Be(0);
+        health.Hints.Should().Contain(h => h.Contains("100% of its ReLU units output 0", StringComparison.Ordinal));
+        health.Hints.Should().NotContain(h => h.StartsWith("inputs look unscaled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fit_FloatNetworkWithBatchNormAndDropout_IsSeededAndLearns()
+    {
+        var (xd, yd) = TwoMoons(128, 4);
+        Matrix<float> x = xd.Map(v => (float)v), y = yd.Map(v => (float)v);
+        float[] Train()
+        {
+            Network<float> network = new NetworkBuilder<float>(2).WithSeed(3).AddDense(16, Activation.ReLU).AddBatchNorm().AddDropout(0.1).AddDense(2, Activation.Softmax).Build();
+            TrainingHistory history = new Trainer<float>(new TrainerOptions { Epochs = 15, BatchSize = 16, Optimizer = new Adam(0.01), Loss = Loss.CategoricalCrossEntropy, Metrics = [Metric.Accuracy] }).Fit(network, x, y);
+            history.Metric("accuracy")[^1].Should().BeGreaterThan(0.8);
+            return network.Layers.SelectMany(l => l.Parameters.Concat(l.Buffers)).SelectMany(p => p.Value.ToArray()).ToArray();
+        }
+
+        Train().Should().Equal(Train());
+    }
 }
