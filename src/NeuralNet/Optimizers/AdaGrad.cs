@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -45,12 +46,31 @@ public sealed class AdaGrad : Optimizer
                 sum.Fill(T.CreateTruncating(InitialAccumulator));
             }
 
-            for (int i = 0; i < value.Length; i++)
+            // Vector<T> lanes, then a scalar tail with the same operations in the same order.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
             {
+                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vSum = MemoryMarshal.Cast<T, Vector<T>>(sum);
+                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+                Vector<T> vEps = new(eps), vRate = new(rate);
+                for (int k = 0; k < vValue.Length; k++)
+                {
+                    Vector<T> g = vGradient[k];
+                    Vector<T> s = vSum[k] + g * g;
+                    vSum[k] = s;
+                    vValue[k] -= vRate * (g / (Vector.SquareRoot(s) + vEps));
+                }
+
+                i = vValue.Length * Vector<T>.Count;
+            }
+
+            for (; i < value.Length; i++)
+            {
+                // G = G + g²;  θ = θ - η g / (√G + ε)
                 T g = gradient[i];
                 T s = sum[i] + g * g;
                 sum[i] = s;
-                value[i] -= rate * g / (T.Sqrt(s) + eps);
+                value[i] -= rate * (g / (T.Sqrt(s) + eps));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -72,25 +73,49 @@ public sealed class Adam : Optimizer
     protected override void StepCore<T>(IReadOnlyList<Parameter<T>> parameters, T loss, Func<T>? evaluate)
     {
         double t = StepCount;
-        T rate = T.CreateTruncating(LearningRate), eps = T.CreateTruncating(Epsilon);
+        T eps = T.CreateTruncating(Epsilon);
         T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
         T oneMinusB1 = T.CreateTruncating(1 - Beta1), oneMinusB2 = T.CreateTruncating(1 - Beta2);
         T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, t)), correction2 = T.CreateTruncating(1 - Math.Pow(Beta2, t));
         T decay = T.CreateTruncating(1 - LearningRate * WeightDecay);
+        T stepScale = -T.CreateTruncating(LearningRate) / correction1, inverseCorrection2 = T.One / correction2;
         for (int p = 0; p < parameters.Count; p++)
         {
             Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient;
             Span<T> m = Slot<T>(0, p), v = Slot<T>(1, p);
-            bool decayed = WeightDecay > 0 && parameters[p].IsRegularized;
-            for (int i = 0; i < value.Length; i++)
+            T scale = WeightDecay > 0 && parameters[p].IsRegularized ? decay : T.One;
+
+            // One pass over the four arrays, Vector<T> lanes then a scalar tail with the same operations in the same order,
+            // so every element gets bit-identical arithmetic whichever path it takes.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
             {
+                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vM = MemoryMarshal.Cast<T, Vector<T>>(m), vV = MemoryMarshal.Cast<T, Vector<T>>(v);
+                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+                Vector<T> vb1 = new(b1), vb2 = new(b2), v1b1 = new(oneMinusB1), v1b2 = new(oneMinusB2);
+                Vector<T> vEps = new(eps), vStep = new(stepScale), vInv2 = new(inverseCorrection2), vScale = new(scale);
+                for (int k = 0; k < vValue.Length; k++)
+                {
+                    Vector<T> g = vGradient[k];
+                    Vector<T> mk = vb1 * vM[k] + v1b1 * g;
+                    Vector<T> vk = vb2 * vV[k] + v1b2 * (g * g);
+                    vM[k] = mk;
+                    vV[k] = vk;
+                    vValue[k] = vValue[k] * vScale + vStep * (mk / (Vector.SquareRoot(vk * vInv2) + vEps));
+                }
+
+                i = vValue.Length * Vector<T>.Count;
+            }
+
+            for (; i < value.Length; i++)
+            {
+                // m = β1 m + (1 - β1) g;  v = β2 v + (1 - β2) g²;  θ = θ (1 - ηλ) - η/(1 - β1^t) · m / (√(v/(1 - β2^t)) + ε)
                 T g = gradient[i];
                 T mi = b1 * m[i] + oneMinusB1 * g;
-                T vi = b2 * v[i] + oneMinusB2 * g * g;
+                T vi = b2 * v[i] + oneMinusB2 * (g * g);
                 m[i] = mi;
                 v[i] = vi;
-                T theta = decayed ? value[i] * decay : value[i];
-                value[i] = theta - rate * (mi / correction1) / (T.Sqrt(vi / correction2) + eps);
+                value[i] = value[i] * scale + stepScale * (mi / (T.Sqrt(vi * inverseCorrection2) + eps));
             }
         }
     }

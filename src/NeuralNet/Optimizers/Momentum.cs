@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -46,11 +47,32 @@ public sealed class Momentum : Optimizer
         for (int p = 0; p < parameters.Count; p++)
         {
             Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, velocity = Slot<T>(0, p);
-            for (int i = 0; i < value.Length; i++)
+            // Vector<T> lanes, then a scalar tail with the same operations in the same order.
+            T look = Nesterov ? mu : T.One, direct = Nesterov ? rate : T.Zero;
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
             {
-                T v = mu * velocity[i] - rate * gradient[i];
+                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vVelocity = MemoryMarshal.Cast<T, Vector<T>>(velocity);
+                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+                Vector<T> vMu = new(mu), vRate = new(rate), vLook = new(look), vDirect = new(direct);
+                for (int k = 0; k < vValue.Length; k++)
+                {
+                    Vector<T> g = vGradient[k];
+                    Vector<T> v = vMu * vVelocity[k] - vRate * g;
+                    vVelocity[k] = v;
+                    vValue[k] += vLook * v - vDirect * g;
+                }
+
+                i = vValue.Length * Vector<T>.Count;
+            }
+
+            for (; i < value.Length; i++)
+            {
+                // v = μ v - η g;  θ = θ + v (classical: look = 1, direct = 0) or θ + μ v - η g (Nesterov)
+                T g = gradient[i];
+                T v = mu * velocity[i] - rate * g;
                 velocity[i] = v;
-                value[i] += Nesterov ? mu * v - rate * gradient[i] : v;
+                value[i] += look * v - direct * g;
             }
         }
     }

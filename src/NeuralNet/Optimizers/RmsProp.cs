@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -44,12 +45,32 @@ public sealed class RmsProp : Optimizer
         for (int p = 0; p < parameters.Count; p++)
         {
             Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, mean = Slot<T>(0, p);
-            for (int i = 0; i < value.Length; i++)
+
+            // Vector<T> lanes, then a scalar tail with the same operations in the same order.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
             {
+                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vMean = MemoryMarshal.Cast<T, Vector<T>>(mean);
+                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
+                Vector<T> vRho = new(rho), vOneMinusRho = new(oneMinusRho), vEps = new(eps), vRate = new(rate);
+                for (int k = 0; k < vValue.Length; k++)
+                {
+                    Vector<T> g = vGradient[k];
+                    Vector<T> s = vRho * vMean[k] + vOneMinusRho * (g * g);
+                    vMean[k] = s;
+                    vValue[k] -= vRate * (g / (Vector.SquareRoot(s) + vEps));
+                }
+
+                i = vValue.Length * Vector<T>.Count;
+            }
+
+            for (; i < value.Length; i++)
+            {
+                // s = ρ s + (1 - ρ) g²;  θ = θ - η g / (√s + ε)
                 T g = gradient[i];
-                T s = rho * mean[i] + oneMinusRho * g * g;
+                T s = rho * mean[i] + oneMinusRho * (g * g);
                 mean[i] = s;
-                value[i] -= rate * g / (T.Sqrt(s) + eps);
+                value[i] -= rate * (g / (T.Sqrt(s) + eps));
             }
         }
     }

@@ -208,4 +208,31 @@ public class OptimizerStepTests
         optimizer.Step<double>([Weight(W0, G)], 0.0);
         FluentActions.Invoking(() => optimizer.Step<double>([Weight([1.0, 2.0, 3.0], [1.0, 1.0, 1.0])], 0.0)).Should().Throw<InvalidOperationException>();
     }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    [InlineData("momentum")]
+    [InlineData("rmsprop")]
+    public void Step_VectorLanesAndScalarTail_AgreeBitForBit(string name)
+    {
+        // 19 equal elements: the first ones go through SIMD lanes, the rest through the scalar tail; all must match.
+        IOptimizer optimizer = name switch
+        {
+            "adam" => new Adam(0.01),
+            "adamw" => Adam.AdamW(0.01, 0.1),
+            "momentum" => new Momentum(0.01),
+            _ => new RmsProp(0.01),
+        };
+        var p = new Parameter<float>("w", 1, 19, regularized: true);
+        p.Value.Fill(0.3f);
+        for (int step = 0; step < 3; step++)
+        {
+            p.Gradient.Fill(0.7f - step);
+            optimizer.Step<float>([p], 0f);
+        }
+
+        p.Value.ToArray().Should().AllBeEquivalentTo(p.Value[0]);
+        p.Value[0].Should().NotBe(0.3f);
+    }
 }
