@@ -374,4 +374,19 @@ public class TrainerTests
         double expected = network.ComputeLoss(x.SubMatrix(6, 2, 0, 3), y.SubMatrix(6, 2, 0, 1), Loss.MeanSquaredError);
         history.Epochs[0].ValidationLoss.Should().Be(expected);
     }
+
+    [Fact]
+    public void Fit_HealthMonitor_FlagsSaturatedSigmoidLayer()
+    {
+        // Inputs of ±50 into a sigmoid layer initialised for unit-scale inputs push almost every unit to 0 or 1.
+        var random = new RandomSource(5);
+        Matrix<double> x = Matrix<double>.Build.Dense(64, 4, (_, _) => random.NextDouble() < 0.5 ? -50 : 50);
+        Matrix<double> y = Matrix<double>.Build.Dense(64, 1, (i, _) => i % 2);
+        Network<double> network = new NetworkBuilder<double>(4).WithSeed(2).AddDense(16, Activation.Sigmoid).AddDense(1).Build();
+        TrainingHistory history = new Trainer<double>(new TrainerOptions { Epochs = 1, Optimizer = new Sgd(1e-4), HealthMonitor = true }).Fit(network, x, y);
+
+        LayerHealth hidden = history.Epochs[0].Health!.Layers[0];
+        hidden.SaturatedFraction.Should().BeGreaterThan(0.5);
+        history.Epochs[0].Health!.Hints.Should().Contain(h => h.Contains("saturated", StringComparison.Ordinal));
+    }
 }
