@@ -75,7 +75,7 @@ public sealed class BatchNormLayer<T> : Layer<T> where T : unmanaged, IFloatingP
     public override IReadOnlyList<Parameter<T>> Buffers => _buffers;
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    public override void Initialize(RandomSource random)
     {
         _gamma.Value.Fill(T.One);
         _beta.Value.Clear();

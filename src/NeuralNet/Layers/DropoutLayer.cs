@@ -60,7 +60,7 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     public void SetRandomState(RandomSourceState state) => _random.SetState(state);
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    public override void Initialize(RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
         _random = random.Fork();
