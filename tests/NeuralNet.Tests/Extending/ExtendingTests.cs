@@ -124,3 +124,46 @@ public class ExtendingTests
         result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
     }
 }
+
+/// <summary>The optimiser example of docs/extending.md.</summary>
+public class CustomOptimizerTests
+{
+    /// <summary>Heavy-ball momentum written as a custom optimiser: v ← μ v + g, θ ← θ - η v.</summary>
+    private sealed class HeavyBall(double learningRate, double mu) : NeuralNet.Optimizers.Optimizer(learningRate)
+    {
+        public override string Name => "heavy_ball";
+
+        protected override int SlotsPerParameter => 1;
+
+        protected override void StepCore<T>(IReadOnlyList<Parameter<T>> parameters, T loss, Func<T>? evaluate)
+        {
+            T eta = T.CreateTruncating(LearningRate), m = T.CreateTruncating(mu);
+            for (int p = 0; p < parameters.Count; p++)
+            {
+                Span<T> v = Slot<T>(0, p), value = parameters[p].Value, g = parameters[p].Gradient;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    v[i] = m * v[i] + g[i];
+                    value[i] -= eta * v[i];
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void CustomOptimizer_GradientsCheckedAndLeastSquaresMinimumReached()
+    {
+        (var x, var y) = NeuralNet.Tests.Training.LeastSquares.Data();
+        Network<double> net = NeuralNet.Tests.Training.LeastSquares.LinearNetwork();
+        // The gradients the optimiser follows are the ones the gradient check verifies.
+        GradientCheck.Run(net, x, y, Loss.MeanSquaredError).MaxRelativeError.Should().BeLessThan(1e-6);
+
+        var trainer = new NeuralNet.Training.Trainer<double>(new NeuralNet.Training.TrainerOptions
+        {
+            Epochs = 200, BatchSize = 16, Seed = 1, Loss = Loss.MeanSquaredError, Optimizer = new HeavyBall(0.02, 0.9),
+        });
+        trainer.Fit(net, x, y);
+
+        NeuralNet.Tests.Training.LeastSquares.Error(net).Should().BeLessThan(1e-6);
+    }
+}
