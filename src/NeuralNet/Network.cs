@@ -25,6 +25,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private readonly Layer<T>[] _layers;
     private readonly Parameter<T>[] _parameters;
+    private readonly Parameter<T>[] _buffers;
     private readonly int _maxWidth;
     private T[] _outputGradient = [];
     private ILoss? _fusedFor;
@@ -63,6 +64,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         InputSize = inputSize;
         _maxWidth = maxWidth;
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
+        _buffers = _layers.SelectMany(l => l.Buffers).ToArray();
     }
 
     /// <summary>Inputs per sample.</summary>
@@ -262,6 +264,61 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         CheckTarget(input, target, loss);
         Matrix<T> prediction = Predict(input);
         return loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(target), input.RowCount);
+    }
+
+    /// <summary>Scalars in a snapshot: every parameter, then every buffer (batch-norm running statistics).</summary>
+    internal int SnapshotLength
+    {
+        get
+        {
+            int length = 0;
+            foreach (Parameter<T> p in _parameters)
+            {
+                length += p.Length;
+            }
+
+            foreach (Parameter<T> b in _buffers)
+            {
+                length += b.Length;
+            }
+
+            return length;
+        }
+    }
+
+    /// <summary>Copies every parameter and buffer value, in layer order, into <paramref name="destination"/>
+    /// (length <see cref="SnapshotLength"/>): what the trainer keeps to undo a step or to restore the best epoch.</summary>
+    internal void CopySnapshotTo(Span<T> destination)
+    {
+        int offset = 0;
+        foreach (Parameter<T> p in _parameters)
+        {
+            p.Value.CopyTo(destination.Slice(offset, p.Length));
+            offset += p.Length;
+        }
+
+        foreach (Parameter<T> b in _buffers)
+        {
+            b.Value.CopyTo(destination.Slice(offset, b.Length));
+            offset += b.Length;
+        }
+    }
+
+    /// <summary>Restores a snapshot taken by <see cref="CopySnapshotTo"/>.</summary>
+    internal void RestoreSnapshot(ReadOnlySpan<T> source)
+    {
+        int offset = 0;
+        foreach (Parameter<T> p in _parameters)
+        {
+            source.Slice(offset, p.Length).CopyTo(p.Value);
+            offset += p.Length;
+        }
+
+        foreach (Parameter<T> b in _buffers)
+        {
+            source.Slice(offset, b.Length).CopyTo(b.Value);
+            offset += b.Length;
+        }
     }
 
     /// <summary>A readable table of the layers, their output shapes and parameter counts.</summary>

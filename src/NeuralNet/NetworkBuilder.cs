@@ -60,6 +60,36 @@ public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754
         return Add(inputs => new DenseLayer<T>(inputs, units, activation, initializer));
     }
 
+    /// <summary>Adds inverted dropout: in training each value is zeroed with probability <paramref name="rate"/> and the
+    /// rest scaled by <c>1 / (1 - rate)</c>; the identity in prediction. The mask is seeded from <see cref="WithSeed"/>.</summary>
+    /// <param name="rate">Drop probability, in [0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is out of range.</exception>
+    public NetworkBuilder<T> AddDropout(double rate)
+    {
+        if (!(rate >= 0 && rate < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"rate must be in [0, 1). Received: rate={rate}");
+        }
+
+        return Add(inputs => new DropoutLayer<T>(inputs, rate));
+    }
+
+    /// <summary>Adds batch normalisation: <c>γ (x - μ) / √(σ² + ε) + β</c> per unit, batch statistics in training and
+    /// running statistics (updated with <paramref name="momentum"/>) in prediction.</summary>
+    /// <param name="momentum">Running-statistics momentum, in [0, 1).</param>
+    /// <param name="epsilon">Variance offset, positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public NetworkBuilder<T> AddBatchNorm(double momentum = 0.99, double epsilon = 1e-3)
+    {
+        if (!(momentum >= 0 && momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"momentum must be in [0, 1). Received: momentum={momentum}");
+        }
+
+        ThrowHelper.ThrowIfNotPositive(epsilon, nameof(epsilon));
+        return Add(inputs => new BatchNormLayer<T>(inputs, momentum, epsilon));
+    }
+
     /// <summary>Adds any layer. The factory receives the current width and is called once now (to learn the layer's
     /// output size) and once per <see cref="Build"/>, so each built network has its own layer instances.</summary>
     /// <param name="factory">Creates the layer for the given input size.</param>

@@ -1,0 +1,20 @@
+namespace NeuralNet.Training;
+
+/// <summary>What happened in one epoch.</summary>
+/// <param name="Epoch">The epoch's number, from 1.</param>
+/// <param name="Loss">Mean training loss over the epoch's batches (weighted by batch length, L2 penalty included).</param>
+/// <param name="ValidationLoss">Loss on the validation set at the end of the epoch (inference mode, L2 penalty
+/// included), or null without validation data.</param>
+/// <param name="Metrics">Metric values at the end of the epoch: training ones by name, validation ones prefixed
+/// <c>val_</c>.</param>
+/// <param name="LearningRate">The rate of the epoch's last batch.</param>
+/// <param name="Elapsed">Wall-clock time of the epoch, evaluation included.</param>
+/// <param name="Health">Diagnostics when <see cref="TrainerOptions.HealthMonitor"/> is on, else null.</param>
+public readonly record struct EpochReport(
+    int Epoch,
+    double Loss,
+    double? ValidationLoss,
+    IReadOnlyDictionary<string, double> Metrics,
+    double LearningRate,
+    TimeSpan Elapsed,
+    HealthReport? Health);

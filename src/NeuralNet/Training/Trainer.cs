@@ -1,0 +1,519 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Metrics;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Training;
+
+/// <summary>
+/// Mini-batch back-propagation: each epoch shuffles the row indices, gathers each batch into buffers allocated once
+/// per fit, computes the batch-mean loss and gradients (<see cref="Network{T}.ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{T}, int, ILoss)"/>),
+/// adds the L2 term, clips, and lets the optimiser step. Full-batch optimisers (iRPROP-, L-BFGS) step once per epoch on
+/// the whole training set, L-BFGS with a closure that recomputes loss and gradients for its line search.
+/// </summary>
+/// <remarks>
+/// Determinism: with the same network seed, options and data, the weights after training are bit-identical.
+/// Divergence: a non-finite loss or weight raises <see cref="TrainingDivergedException"/> and leaves the network with
+/// its last finite weights. Cancellation: checked before every batch, so <c>Fit</c> returns at most one batch after
+/// the token is signalled, with the network as the last completed step left it.
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <example>
+/// <code>
+/// var trainer = new Trainer&lt;double&gt;(new TrainerOptions { Epochs = 20, Optimizer = new Adam(0.01), Loss = Loss.MeanSquaredError });
+/// TrainingHistory history = trainer.Fit(network, x, y);
+/// </code>
+/// </example>
+public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly double _baseRate;
+
+    /// <summary>Creates a trainer; the options are validated here, once.</summary>
+    /// <param name="options">The settings; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A numeric option is out of range (the parameter name is the option's).</exception>
+    /// <exception cref="ArgumentNullException">A required option is null.</exception>
+    /// <exception cref="ArgumentException">The early-stopping monitor names neither <c>loss</c>, <c>val_loss</c> nor a
+    /// configured metric (with or without the <c>val_</c> prefix).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public Trainer(TrainerOptions? options = null)
+    {
+        ThrowHelper.ThrowIfUnsupportedType<T>();
+        Options = options ?? new TrainerOptions();
+        Options.Validate();
+        if (Options.EarlyStopping is { } early)
+        {
+            MonitorHigherIsBetter(Options, early.Monitor);
+        }
+
+        _baseRate = Options.Optimizer.LearningRate;
+    }
+
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Trains <paramref name="network"/> on <paramref name="x"/> and <paramref name="y"/> (validation from
+    /// <see cref="TrainerOptions.ValidationFraction"/>, if any).</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Targets <c>[rows x loss.ExpectedTargetColumns(network.OutputSize)]</c>.</param>
+    /// <param name="progress">Receives each epoch's report.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the completed epochs.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or early stopping monitors a
+    /// <c>val_</c> value without validation data.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(network, x, y, null, null, progress, null, 0, cancellationToken);
+
+    /// <summary>Trains <paramref name="network"/> with an explicit validation set, a per-batch callback, and a starting
+    /// epoch (to resume from a checkpoint).</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="x">Training inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Training targets.</param>
+    /// <param name="validationX">Validation inputs, or null to use <see cref="TrainerOptions.ValidationFraction"/>.</param>
+    /// <param name="validationY">Validation targets (null exactly when <paramref name="validationX"/> is).</param>
+    /// <param name="progress">Receives each epoch's report.</param>
+    /// <param name="onBatch">Called after every batch (synchronously, on the training thread).</param>
+    /// <param name="initialEpoch">Epochs already done. 0 starts afresh (resets the optimiser and schedule state); a
+    /// positive value resumes: the optimiser keeps its (possibly imported) state, the shuffles of the epochs already
+    /// done are replayed, and training runs epochs <c>initialEpoch + 1</c> to <see cref="TrainerOptions.Epochs"/>.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the epochs run by this call.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or early
+    /// stopping monitors a <c>val_</c> value without validation data.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public TrainingHistory Fit(
+        Network<T> network,
+        Matrix<T> x,
+        Matrix<T> y,
+        Matrix<T>? validationX,
+        Matrix<T>? validationY,
+        IProgress<EpochReport>? progress = null,
+        Action<BatchReport>? onBatch = null,
+        int initialEpoch = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckData(network, x, y, nameof(x), nameof(y));
+        if ((validationX is null) != (validationY is null))
+        {
+            throw new ArgumentException("Pass both validationX and validationY, or neither.", validationX is null ? nameof(validationX) : nameof(validationY));
+        }
+
+        if (validationX is not null)
+        {
+            CheckData(network, validationX, validationY!, nameof(validationX), nameof(validationY));
+        }
+
+        if (initialEpoch < 0 || initialEpoch >= Options.Epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {Options.Epochs}). Received: initialEpoch={initialEpoch}");
+        }
+
+        int total = x.RowCount, trainRows = total;
+        Matrix<T> trainX = x, trainY = y;
+        if (validationX is null && Options.ValidationFraction > 0)
+        {
+            int held = (int)Math.Ceiling(total * Options.ValidationFraction);
+            trainRows = total - held;
+            if (trainRows < 1)
+            {
+                throw new ArgumentException($"ValidationFraction {Options.ValidationFraction} leaves no training rows out of {total}.", nameof(x));
+            }
+
+            validationX = x.SubMatrix(trainRows, held, 0, x.ColumnCount);
+            validationY = y.SubMatrix(trainRows, held, 0, y.ColumnCount);
+            if (Options.Metrics.Count > 0)
+            {
+                trainX = x.SubMatrix(0, trainRows, 0, x.ColumnCount);
+                trainY = y.SubMatrix(0, trainRows, 0, y.ColumnCount);
+            }
+        }
+
+        var run = new Run(this, network, x, y, trainRows, trainX, trainY, validationX, validationY);
+        return run.Execute(progress, onBatch, initialEpoch, cancellationToken);
+    }
+
+    /// <summary>The loss and <see cref="TrainerOptions.Metrics"/> of <paramref name="network"/> on data, in inference
+    /// mode.</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Targets.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match.</exception>
+    public EvaluationResult Evaluate(Network<T> network, Matrix<T> x, Matrix<T> y)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckData(network, x, y, nameof(x), nameof(y));
+        Matrix<T> prediction = network.Predict(x);
+        double loss = double.CreateTruncating(Options.Loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(y), x.RowCount));
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (IMetric metric in Options.Metrics)
+        {
+            metrics[metric.Name] = metric.Compute(prediction, y);
+        }
+
+        return new EvaluationResult(loss, metrics);
+    }
+
+    /// <summary>Whether the monitored value should rise; throws when it names nothing the trainer reports.</summary>
+    private static bool MonitorHigherIsBetter(TrainerOptions options, string monitor)
+    {
+        string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor[4..] : monitor;
+        if (name == "loss")
+        {
+            return false;
+        }
+
+        foreach (IMetric metric in options.Metrics)
+        {
+            if (metric.Name == name)
+            {
+                return metric.HigherIsBetter;
+            }
+        }
+
+        var known = new List<string> { "loss", "val_loss" };
+        foreach (IMetric metric in options.Metrics)
+        {
+            known.Add(metric.Name);
+            known.Add("val_" + metric.Name);
+        }
+
+        throw new ArgumentException($"EarlyStopping.Monitor '{monitor}' is not reported; choose one of {string.Join(", ", known)}.", nameof(options));
+    }
+
+    private void CheckData(Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
+    {
+        if (x.ColumnCount != network.InputSize)
+        {
+            throw new ArgumentException($"expected {network.InputSize} input columns, got {x.ColumnCount} ({xName} {ThrowHelper.Shape(x)}).", xName);
+        }
+
+        if (x.RowCount == 0)
+        {
+            throw new ArgumentException($"{xName} has no rows.", xName);
+        }
+
+        int expected = Options.Loss.ExpectedTargetColumns(network.OutputSize);
+        if (y.RowCount != x.RowCount || y.ColumnCount != expected)
+        {
+            throw new ArgumentException($"expected {yName} [{x.RowCount}x{expected}] for loss {Options.Loss.Name} on a network with {network.OutputSize} outputs, got {ThrowHelper.Shape(y)}.", yName);
+        }
+    }
+
+    /// <summary>The state of one fit: buffers allocated once, then the epoch loop.</summary>
+    private sealed class Run
+    {
+        private readonly Trainer<T> _trainer;
+        private readonly TrainerOptions _options;
+        private readonly Network<T> _network;
+        private readonly Parameter<T>[] _parameters;
+        private readonly T[] _x, _y;
+        private readonly int _totalRows, _trainRows, _inputs, _targets, _batchSize;
+        private readonly Matrix<T> _trainX, _trainY;
+        private readonly Matrix<T>? _validationX, _validationY;
+        private readonly int[] _indices;
+        private readonly T[] _batchX, _batchY, _snapshot;
+        private readonly bool _fullBatch;
+        private readonly Func<T>? _evaluate;
+        private int _rows;
+
+        public Run(Trainer<T> trainer, Network<T> network, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY)
+        {
+            _trainer = trainer;
+            _options = trainer.Options;
+            _network = network;
+            _parameters = network.Parameters.ToArray(); // an array: foreach over it allocates no enumerator
+            _x = ThrowHelper.ColumnMajor(x);
+            _y = ThrowHelper.ColumnMajor(y);
+            _totalRows = x.RowCount;
+            _trainRows = trainRows;
+            _inputs = x.ColumnCount;
+            _targets = y.ColumnCount;
+            _trainX = trainX;
+            _trainY = trainY;
+            _validationX = validationX;
+            _validationY = validationY;
+            _fullBatch = _options.Optimizer.RequiresFullBatch;
+            _batchSize = _fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
+            _indices = new int[trainRows];
+            for (int i = 0; i < trainRows; i++)
+            {
+                _indices[i] = i;
+            }
+
+            _batchX = new T[_batchSize * _inputs];
+            _batchY = new T[_batchSize * _targets];
+            _snapshot = new T[network.SnapshotLength];
+            if (_fullBatch)
+            {
+                _evaluate = Evaluate;
+            }
+        }
+
+        public TrainingHistory Execute(IProgress<EpochReport>? progress, Action<BatchReport>? onBatch, int initialEpoch, CancellationToken cancellationToken)
+        {
+            var history = new TrainingHistory();
+            IOptimizer optimizer = _options.Optimizer;
+            EarlyStoppingOptions? early = _options.EarlyStopping;
+            bool higherIsBetter = early is not null && MonitorHigherIsBetter(_options, early.Monitor);
+            if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
+            {
+                throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
+            }
+
+            T[]? best = early is { RestoreBestWeights: true } ? new T[_snapshot.Length] : null;
+            double bestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+            int wait = 0;
+            HealthMonitor<T>? health = _options.HealthMonitor ? new HealthMonitor<T>(_network, _x, _totalRows, _trainRows) : null;
+            var random = new RandomSource(_options.Seed);
+            bool shuffle = _options.Shuffle && !_fullBatch;
+            if (initialEpoch == 0)
+            {
+                optimizer.Reset();
+                _options.Schedule.Reset();
+            }
+            else if (shuffle)
+            {
+                // Replay the permutations of the epochs already done, so a resumed run sees the same batches.
+                for (int e = 0; e < initialEpoch; e++)
+                {
+                    random.Shuffle(_indices.AsSpan());
+                }
+            }
+
+            int batches = (_trainRows + _batchSize - 1) / _batchSize;
+            history.StopReason = StopReason.Completed;
+            for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
+            {
+                long started = Stopwatch.GetTimestamp();
+                if (shuffle)
+                {
+                    random.Shuffle(_indices.AsSpan());
+                }
+
+                double lossSum = 0, rate = optimizer.LearningRate;
+                for (int b = 0; b < batches; b++)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        history.StopReason = StopReason.Cancelled;
+                        return history;
+                    }
+
+                    int start = b * _batchSize;
+                    _rows = Math.Min(_batchSize, _trainRows - start);
+                    Gather(start, _rows);
+                    rate = _options.Schedule.GetLearningRate(_trainer._baseRate, epoch + (double)b / batches);
+                    optimizer.LearningRate = rate;
+                    T loss = Evaluate();
+                    double lossValue = double.CreateTruncating(loss);
+                    if (!double.IsFinite(lossValue))
+                    {
+                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the loss is not finite");
+                    }
+
+                    if (!_fullBatch && _options.GradientClipNorm is { } clip)
+                    {
+                        ClipGradients(clip);
+                    }
+
+                    _network.CopySnapshotTo(_snapshot);
+                    optimizer.Step(_parameters, loss, _evaluate);
+                    if (!WeightsFinite())
+                    {
+                        _network.RestoreSnapshot(_snapshot);
+                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                    }
+
+                    lossSum += lossValue * _rows;
+                    history.BatchesCompleted++;
+                    onBatch?.Invoke(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+                }
+
+                EpochReport report = EndOfEpoch(epoch + 1, lossSum / _trainRows, rate, started, health);
+                history.Add(report);
+                progress?.Report(report);
+                _options.Schedule.OnEpochEnd(epoch, report.ValidationLoss ?? report.Loss);
+
+                if (early is not null)
+                {
+                    double value = Monitored(report, early.Monitor);
+                    bool improved = higherIsBetter ? value > bestValue + early.MinDelta : value < bestValue - early.MinDelta;
+                    if (improved || history.BestEpoch is null)
+                    {
+                        bestValue = value;
+                        history.BestEpoch = epoch + 1;
+                        history.BestValue = value;
+                        wait = 0;
+                        if (best is not null)
+                        {
+                            _network.CopySnapshotTo(best);
+                        }
+                    }
+                    else if (++wait >= early.Patience)
+                    {
+                        history.StopReason = StopReason.EarlyStopped;
+                        break;
+                    }
+                }
+            }
+
+            if (best is not null && history.BestEpoch is not null)
+            {
+                _network.RestoreSnapshot(best);
+            }
+
+            return history;
+        }
+
+        /// <summary>Loss and gradients of the current batch (<see cref="_rows"/> rows in the batch buffers), with L2.</summary>
+        private T Evaluate()
+        {
+            int rows = _rows;
+            T loss = _network.ComputeGradients(_batchX.AsSpan(0, rows * _inputs), _batchY.AsSpan(0, rows * _targets), rows, _options.Loss);
+            if (_options.L2 > 0)
+            {
+                // L += λ/2 Σ w², dL/dw += λ w (regularised tensors only).
+                T lambda = T.CreateTruncating(_options.L2);
+                T penalty = T.Zero;
+                foreach (Parameter<T> p in _parameters)
+                {
+                    if (p.IsRegularized)
+                    {
+                        penalty += TensorPrimitives.SumOfSquares<T>(p.Value);
+                        TensorPrimitives.MultiplyAdd(p.Value, lambda, p.Gradient, p.Gradient);
+                    }
+                }
+
+                loss += lambda * penalty / T.CreateTruncating(2);
+            }
+
+            return loss;
+        }
+
+        /// <summary>Copies rows <c>indices[start..start+rows)</c> of x and y into the column-major batch buffers.</summary>
+        private void Gather(int start, int rows)
+        {
+            ReadOnlySpan<int> indices = _indices.AsSpan(start, rows);
+            for (int j = 0; j < _inputs; j++)
+            {
+                ReadOnlySpan<T> column = _x.AsSpan(j * _totalRows, _totalRows);
+                Span<T> destination = _batchX.AsSpan(j * rows, rows);
+                for (int k = 0; k < rows; k++)
+                {
+                    destination[k] = column[indices[k]];
+                }
+            }
+
+            for (int j = 0; j < _targets; j++)
+            {
+                ReadOnlySpan<T> column = _y.AsSpan(j * _totalRows, _totalRows);
+                Span<T> destination = _batchY.AsSpan(j * rows, rows);
+                for (int k = 0; k < rows; k++)
+                {
+                    destination[k] = column[indices[k]];
+                }
+            }
+        }
+
+        /// <summary>g ← g · c / max(c, ‖g‖) over all parameters together.</summary>
+        private void ClipGradients(double clip)
+        {
+            double norm2 = 0;
+            foreach (Parameter<T> p in _parameters)
+            {
+                norm2 += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(p.Gradient));
+            }
+
+            double norm = Math.Sqrt(norm2);
+            if (norm > clip)
+            {
+                T scale = T.CreateTruncating(clip / norm);
+                foreach (Parameter<T> p in _parameters)
+                {
+                    TensorPrimitives.Multiply(p.Gradient, scale, p.Gradient);
+                }
+            }
+        }
+
+        private bool WeightsFinite()
+        {
+            foreach (Parameter<T> p in _parameters)
+            {
+                // MaxMagnitude is NaN when any value is NaN, infinite when any is infinite.
+                if (!T.IsFinite(TensorPrimitives.MaxMagnitude<T>(p.Value)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private EpochReport EndOfEpoch(int epoch, double loss, double rate, long started, HealthMonitor<T>? health)
+        {
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (_options.Metrics.Count > 0)
+            {
+                Matrix<T> prediction = _network.Predict(_trainX);
+                foreach (IMetric metric in _options.Metrics)
+                {
+                    metrics[metric.Name] = metric.Compute(prediction, _trainY);
+                }
+            }
+
+            double? validationLoss = null;
+            if (_validationX is not null && _validationY is not null)
+            {
+                Matrix<T> prediction = _network.Predict(_validationX);
+                validationLoss = double.CreateTruncating(_options.Loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(_validationY), _validationX.RowCount)) + Penalty();
+                foreach (IMetric metric in _options.Metrics)
+                {
+                    metrics["val_" + metric.Name] = metric.Compute(prediction, _validationY);
+                }
+            }
+
+            HealthReport? healthReport = health?.Report(_snapshot);
+            return new EpochReport(epoch, loss, validationLoss, metrics, rate, Stopwatch.GetElapsedTime(started), healthReport);
+        }
+
+        private double Penalty()
+        {
+            if (_options.L2 == 0)
+            {
+                return 0;
+            }
+
+            double sum = 0;
+            foreach (Parameter<T> p in _parameters)
+            {
+                if (p.IsRegularized)
+                {
+                    sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(p.Value));
+                }
+            }
+
+            return _options.L2 * sum / 2;
+        }
+
+        private static double Monitored(EpochReport report, string monitor) => monitor switch
+        {
+            "loss" => report.Loss,
+            "val_loss" => report.ValidationLoss ?? double.NaN,
+            _ => report.Metrics[monitor],
+        };
+    }
+}

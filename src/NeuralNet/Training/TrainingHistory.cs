@@ -1,0 +1,60 @@
+namespace NeuralNet.Training;
+
+/// <summary>The record of a fit: one <see cref="EpochReport"/> per completed epoch, why it stopped, and the best epoch
+/// when early stopping was on.</summary>
+public sealed class TrainingHistory
+{
+    private readonly List<EpochReport> _epochs = [];
+
+    internal TrainingHistory()
+    {
+    }
+
+    /// <summary>The completed epochs, in order (a partial epoch cut short by cancellation is not listed).</summary>
+    public IReadOnlyList<EpochReport> Epochs => _epochs;
+
+    /// <summary>Why training ended.</summary>
+    public StopReason StopReason { get; internal set; }
+
+    /// <summary>Batches completed in total (full and partial epochs), useful after a cancellation.</summary>
+    public long BatchesCompleted { get; internal set; }
+
+    /// <summary>The epoch number (from 1) with the best monitored value, when early stopping was configured.</summary>
+    public int? BestEpoch { get; internal set; }
+
+    /// <summary>The best monitored value, when early stopping was configured.</summary>
+    public double? BestValue { get; internal set; }
+
+    /// <summary>Training loss per epoch.</summary>
+    public double[] Loss => Select(static r => r.Loss);
+
+    /// <summary>Validation loss per epoch (NaN where there was none).</summary>
+    public double[] ValidationLoss => Select(static r => r.ValidationLoss ?? double.NaN);
+
+    /// <summary>A metric per epoch by its report name (e.g. <c>accuracy</c>, <c>val_accuracy</c>).</summary>
+    /// <param name="name">The report name.</param>
+    /// <exception cref="KeyNotFoundException">No epoch reported that metric.</exception>
+    public double[] Metric(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_epochs.Count == 0 || !_epochs[0].Metrics.ContainsKey(name))
+        {
+            throw new KeyNotFoundException($"No metric '{name}' in the history; reported: {(_epochs.Count == 0 ? "none" : string.Join(", ", _epochs[0].Metrics.Keys))}.");
+        }
+
+        return Select(r => r.Metrics[name]);
+    }
+
+    internal void Add(EpochReport report) => _epochs.Add(report);
+
+    private double[] Select(Func<EpochReport, double> read)
+    {
+        var values = new double[_epochs.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = read(_epochs[i]);
+        }
+
+        return values;
+    }
+}
