@@ -44,6 +44,8 @@ internal static class LayerCodecs
     private static readonly Dictionary<string, ILayerCodec> ByKind = new(StringComparer.Ordinal)
     {
         ["dense"] = new DenseCodec(),
+        ["dropout"] = new DropoutCodec(),
+        ["batchnorm"] = new BatchNormCodec(),
     };
 
     public static IEnumerable<string> KnownKinds => ByKind.Keys.Order(StringComparer.Ordinal);
@@ -224,5 +226,72 @@ internal sealed class DenseCodec : ILayerCodec
         {
             throw new InvalidDataFileException($"{config.Where}: unknown initializer '{name}'. Known initializers: {string.Join(", ", Initializers.Initializer.KnownNames)}.", e);
         }
+    }
+}
+
+/// <summary><see cref="DropoutLayer{T}"/>: config <c>rate</c>; no tensors (its mask source is checkpoint state, not model state).</summary>
+internal sealed class DropoutCodec : ILayerCodec
+{
+    public string Kind => "dropout";
+
+    public bool Handles<T>(Layer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> => layer.GetType() == typeof(DropoutLayer<T>);
+
+    public void WriteConfig<T>(Layer<T> layer, Utf8JsonWriter writer) where T : unmanaged, IFloatingPointIeee754<T> =>
+        writer.WriteNumber("rate", ((DropoutLayer<T>)layer).Rate);
+
+    public LayerPlan Plan(int inputSize, JsonSection config)
+    {
+        Rate(config);
+        return new LayerPlan(inputSize, []);
+    }
+
+    public Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new DropoutLayer<T>(inputSize, Rate(config));
+
+    private static double Rate(JsonSection config)
+    {
+        double rate = config.GetDouble("rate", 0, 1);
+        return rate < 1 ? rate : throw new InvalidDataFileException($"{config.Where}: field 'rate' is 1; a dropout rate must be below 1.");
+    }
+}
+
+/// <summary><see cref="BatchNormLayer{T}"/>: config <c>momentum</c>, <c>epsilon</c>; parameters <c>gamma</c>, <c>beta</c>
+/// and buffers <c>running_mean</c>, <c>running_variance</c>, each [1 x units].</summary>
+internal sealed class BatchNormCodec : ILayerCodec
+{
+    public string Kind => "batchnorm";
+
+    public bool Handles<T>(Layer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> => layer.GetType() == typeof(BatchNormLayer<T>);
+
+    public void WriteConfig<T>(Layer<T> layer, Utf8JsonWriter writer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bn = (BatchNormLayer<T>)layer;
+        writer.WriteNumber("momentum", bn.Momentum);
+        writer.WriteNumber("epsilon", bn.Epsilon);
+    }
+
+    public LayerPlan Plan(int inputSize, JsonSection config)
+    {
+        Settings(config);
+        return new LayerPlan(inputSize,
+        [
+            new TensorSpec("gamma", false, 1, inputSize),
+            new TensorSpec("beta", false, 1, inputSize),
+            new TensorSpec("running_mean", true, 1, inputSize),
+            new TensorSpec("running_variance", true, 1, inputSize),
+        ]);
+    }
+
+    public Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (momentum, epsilon) = Settings(config);
+        return new BatchNormLayer<T>(inputSize, momentum, epsilon);
+    }
+
+    private static (double Momentum, double Epsilon) Settings(JsonSection config)
+    {
+        double momentum = config.GetDouble("momentum", 0, 1);
+        double epsilon = config.GetDouble("epsilon", double.Epsilon, 1e6);
+        return momentum < 1 ? (momentum, epsilon) : throw new InvalidDataFileException($"{config.Where}: field 'momentum' is 1; it must be below 1.");
     }
 }

@@ -18,7 +18,7 @@ namespace NeuralNet.Serialization;
 /// </summary>
 /// <remarks>
 /// <para>Loading never creates a type named in the file: layer kinds map to a fixed table of known layer types
-/// (<c>dense</c>), and activations and initialisers go through <c>Activation.FromName</c> and <c>Initializer.FromName</c>.</para>
+/// (<c>dense</c>, <c>dropout</c>, <c>batchnorm</c>), and activations and initialisers go through <c>Activation.FromName</c> and <c>Initializer.FromName</c>.</para>
 /// <para>Every problem with the content raises <see cref="InvalidDataFileException"/> with a message that names what
 /// is wrong: not a zip archive (wrong magic), missing or malformed manifest, unknown format version, wrong element
 /// type, unknown layer kind, absurd sizes, tensor shapes that do not match the configuration, truncated or oversized
@@ -45,7 +45,7 @@ public static class ModelFile
 
     /// <summary>Saves <paramref name="network"/> (and the options' scaler, labels and metadata) to <paramref name="path"/>, atomically.</summary>
     /// <param name="path">Destination; replaced if it exists.</param>
-    /// <param name="network">The network; every layer must be of a kind model files know (<c>dense</c>).</param>
+    /// <param name="network">The network; every layer must be of a kind model files know (<c>dense</c>, <c>dropout</c>, <c>batchnorm</c>).</param>
     /// <param name="options">What else to store; nothing when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="network"/> is null.</exception>
     /// <exception cref="ArgumentException">A layer of an unknown type; a scaler or class count that does not fit the
