@@ -56,14 +56,15 @@ internal static class SampleSupport
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Confusion matrix (rows: actual, columns: predicted)");
         table.AddColumn(new TableColumn("").RightAligned());
-        foreach (string n in names)
+        for (int c = 0; c < names.Count; c++)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
+            // Predicted classes by index, so wide class names do not wrap the table.
+            table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
         }
 
         for (int a = 0; a < matrix.ClassCount; a++)
         {
-            var cells = new List<string> { $"[bold]{Markup.Escape(names[a])}[/]" };
+            var cells = new List<string> { names[a] == a.ToString(CultureInfo.InvariantCulture) ? $"[bold]{a}[/]" : $"[bold]{a} {Markup.Escape(names[a])}[/]" };
             for (int p = 0; p < matrix.ClassCount; p++)
             {
                 long c = matrix[a, p];
