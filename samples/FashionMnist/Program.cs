@@ -105,15 +105,25 @@ foreach (TableColumn column in table.Columns)
 }
 
 TrainingHistory history = null!;
-AnsiConsole.Live(table).Start(ctx =>
+if (Console.IsOutputRedirected)
 {
-    var progress = new SampleSupport.Callback<EpochReport>(r =>
+    // Plain lines when the output goes to a file or a pipe (a live table would be re-printed every epoch).
+    Console.WriteLine("epoch   time (s)   train loss   train acc   test loss   test acc");
+    history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, new SampleSupport.Callback<EpochReport>(r =>
+        Console.WriteLine($"{r.Epoch,2}/{epochs,-2}  {r.Elapsed.TotalSeconds,8:F1}   {r.Loss,10:F4}   {r.Metrics["accuracy"],9:F4}   {r.ValidationLoss,9:F4}   {r.Metrics["val_accuracy"],8:F4}")));
+}
+else
+{
+    AnsiConsole.Live(table).Start(ctx =>
     {
-        table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{r.Metrics["accuracy"]:F4}", $"{r.ValidationLoss:F4}", $"{r.Metrics["val_accuracy"]:F4}");
-        ctx.Refresh();
+        var progress = new SampleSupport.Callback<EpochReport>(r =>
+        {
+            table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{r.Metrics["accuracy"]:F4}", $"{r.ValidationLoss:F4}", $"{r.Metrics["val_accuracy"]:F4}");
+            ctx.Refresh();
+        });
+        history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, progress);
     });
-    history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, progress);
-});
+}
 
 Matrix<float> predictions = network.Predict(test.Features);
 ConfusionMatrix confusion = ConfusionMatrix.Compute(predictions, test.Targets);
