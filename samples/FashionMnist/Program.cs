@@ -10,6 +10,7 @@ using NeuralNet.Losses;
 using NeuralNet.Metrics;
 using NeuralNet.Optimizers;
 using NeuralNet.Samples;
+using NeuralNet.Schedules;
 using NeuralNet.Serialization;
 using NeuralNet.Training;
 using Spectre.Console;
@@ -32,7 +33,7 @@ catch (ArgumentException e)
 if (options.ContainsKey("help"))
 {
     Console.WriteLine($"""
-        FashionMnist: trains a 784-256-128-10 network (ReLU, softmax, Adam) on Fashion-MNIST.
+        FashionMnist: trains a 784-256-128-10 network (ReLU, softmax, Adam with cosine decay) on Fashion-MNIST.
 
         Usage: dotnet run --project samples/FashionMnist -c Release -- [options]
 
@@ -40,9 +41,9 @@ if (options.ContainsKey("help"))
                                 t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz) (default: {DefaultDirectory},
                                 from the Debian package dataset-fashion-mnist)
           --out DIR             where to write fashion-mnist.nnm and the curves (default: out)
-          --epochs N            training epochs (default: 15)
+          --epochs N            training epochs (default: 20)
           --batch-size N        mini-batch size (default: 128)
-          --learning-rate R     Adam step size (default: 0.001)
+          --learning-rate R     initial Adam step size, decayed to 0 by a cosine (default: 0.001)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
           -h, --help            this text
@@ -52,7 +53,7 @@ if (options.ContainsKey("help"))
 
 string dataDir = options.GetValueOrDefault("data") ?? DefaultDirectory;
 string outDir = options.GetValueOrDefault("out") ?? "out";
-int epochs = SampleSupport.Int(options, "epochs", 15);
+int epochs = SampleSupport.Int(options, "epochs", 20);
 int batchSize = SampleSupport.Int(options, "batch-size", 128);
 double learningRate = SampleSupport.Double(options, "learning-rate", 0.001);
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
@@ -94,6 +95,7 @@ var trainer = new Trainer<float>(new TrainerOptions
     BatchSize = batchSize,
     Seed = seed,
     Optimizer = new Adam(learningRate),
+    Schedule = new CosineSchedule(epochs),
     Loss = Loss.SparseCategoricalCrossEntropy,
     Metrics = [Metric.Accuracy],
 });
