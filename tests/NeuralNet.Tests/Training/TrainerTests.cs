@@ -325,4 +325,68 @@ public class TrainerTests
 
         Train().Should().Equal(Train());
     }
+
+    [Fact]
+    public void Fit_GradientClipNorm_LimitsStepToLearningRateTimesClip()
+    {
+        // Targets of 1000 make ‖g‖ far above 0.5, so SGD with η = 1 moves θ by exactly η · 0.5 in norm.
+        var (x, _) = LeastSquares.Data(4);
+        Matrix<double> y = Matrix<double>.Build.Dense(4, 1, 1000.0);
+        Network<double> network = LeastSquares.LinearNetwork();
+        double[] before = LeastSquares.Weights(network);
+        new Trainer<double>(new TrainerOptions { Epochs = 1, BatchSize = 4, Optimizer = new Sgd(1.0), GradientClipNorm = 0.5 }).Fit(network, x, y);
+        double[] after = LeastSquares.Weights(network);
+        Math.Sqrt(before.Zip(after, (a, b) => (a - b) * (a - b)).Sum()).Should().BeApproximately(0.5, 1e-12);
+    }
+
+    [Fact]
+    public void Fit_L2_AddsLambdaTimesWeightToWeightGradientOnly()
+    {
+        // One full batch of SGD: W' = W - η (dL/dW + λ W), b' = b - η dL/db (biases are not regularised).
+        var (x, y) = LeastSquares.Data(8);
+        Network<double> reference = LeastSquares.LinearNetwork(), network = LeastSquares.LinearNetwork();
+        reference.ComputeGradients(x, y, Loss.MeanSquaredError);
+        var dense = (DenseLayer<double>)reference.Layers[0];
+        double[] expectedW = new double[3];
+        for (int i = 0; i < 3; i++)
+        {
+            expectedW[i] = dense.WeightParameter.Value[i] - 0.1 * (dense.WeightParameter.Gradient[i] + 0.5 * dense.WeightParameter.Value[i]);
+        }
+
+        double expectedB = dense.BiasParameter.Value[0] - 0.1 * dense.BiasParameter.Gradient[0];
+        new Trainer<double>(new TrainerOptions { Epochs = 1, BatchSize = 8, Optimizer = new Sgd(0.1), L2 = 0.5, Shuffle = false }).Fit(network, x, y);
+        var trained = (DenseLayer<double>)network.Layers[0];
+        trained.WeightParameter.Value.ToArray().Should().Equal(expectedW, (a, b) => Math.Abs(a - b) < 1e-14);
+        trained.BiasParameter.Value[0].Should().BeApproximately(expectedB, 1e-14);
+    }
+
+    [Fact]
+    public void Fit_ValidationFraction_HoldsOutLastRows()
+    {
+        // 8 rows, fraction 0.25: ⌈2⌉ rows (6 and 7) are held out, so the one batch has 6 rows, and the validation loss
+        // is the end-of-epoch network's loss on rows 6 and 7.
+        var (x, y) = LeastSquares.Data(8);
+        Network<double> network = LeastSquares.LinearNetwork();
+        var rows = new List<int>();
+        TrainingHistory history = new Trainer<double>(new TrainerOptions { Epochs = 1, BatchSize = 8, Optimizer = new Sgd(0.01), ValidationFraction = 0.25 })
+            .Fit(network, x, y, null, null, onBatch: r => rows.Add(r.Rows));
+        rows.Should().Equal(6);
+        double expected = network.ComputeLoss(x.SubMatrix(6, 2, 0, 3), y.SubMatrix(6, 2, 0, 1), Loss.MeanSquaredError);
+        history.Epochs[0].ValidationLoss.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Fit_HealthMonitor_FlagsSaturatedSigmoidLayer()
+    {
+        // Inputs of ±50 into a sigmoid layer initialised for unit-scale inputs push almost every unit to 0 or 1.
+        var random = new RandomSource(5);
+        Matrix<double> x = Matrix<double>.Build.Dense(64, 4, (_, _) => random.NextDouble() < 0.5 ? -50 : 50);
+        Matrix<double> y = Matrix<double>.Build.Dense(64, 1, (i, _) => i % 2);
+        Network<double> network = new NetworkBuilder<double>(4).WithSeed(2).AddDense(16, Activation.Sigmoid).AddDense(1).Build();
+        TrainingHistory history = new Trainer<double>(new TrainerOptions { Epochs = 1, Optimizer = new Sgd(1e-4), HealthMonitor = true }).Fit(network, x, y);
+
+        LayerHealth hidden = history.Epochs[0].Health!.Layers[0];
+        hidden.SaturatedFraction.Should().BeGreaterThan(0.5);
+        history.Epochs[0].Health!.Hints.Should().Contain(h => h.Contains("saturated", StringComparison.Ordinal));
+    }
 }
