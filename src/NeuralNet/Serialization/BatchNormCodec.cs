@@ -40,6 +40,18 @@ internal sealed class BatchNormCodec : ILayerCodec
         return new BatchNormLayer<T>(inputSize, momentum, epsilon);
     }
 
+    public void CheckLoaded<T>(Layer<T> layer, string where) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> variance = layer.Buffers[1].Value;
+        for (int i = 0; i < variance.Length; i++)
+        {
+            if (variance[i] < T.Zero)
+            {
+                throw new InvalidDataFileException($"{where}: running_variance[{i}] is {variance[i]}; a variance cannot be negative.");
+            }
+        }
+    }
+
     private static (double Momentum, double Epsilon) Settings(JsonSection config)
     {
         double momentum = config.GetDouble("momentum", 0, 1);

@@ -36,6 +36,12 @@ internal interface ILayerCodec
 
     /// <summary>Creates the layer from a configuration that <see cref="Plan"/> accepted.</summary>
     Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Checks constraints on the loaded tensor values beyond finiteness (e.g. non-negative variances); throws
+    /// <see cref="InvalidDataFileException"/>.</summary>
+    void CheckLoaded<T>(Layer<T> layer, string where) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
 }
 
 /// <summary>The table of layer kinds a model file may contain. Adding a layer type is one codec and one line here.</summary>

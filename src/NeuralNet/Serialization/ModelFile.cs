@@ -522,6 +522,8 @@ public static class ModelFile
                 ReadTensor<T>(zip, entries[t], tensors[t].Value, where, fileLength);
             }
 
+            codec.CheckLoaded(layer, where);
+
             built[i] = layer;
         }
 

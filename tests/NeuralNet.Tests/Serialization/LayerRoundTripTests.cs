@@ -45,6 +45,19 @@ public class LayerRoundTripTests
     }
 
     [Fact]
+    public void Load_NegativeRunningVariance_ThrowsInvalidDataFile()
+    {
+        using var dir = new TempDirectory();
+        Network<double> net = new NetworkBuilder<double>(2).WithSeed(1).AddBatchNorm().AddDense(1).Build();
+        net.Layers[0].Buffers[1].Value[1] = -0.5;
+        ModelFile.Save(dir.File("m.nnm"), net);
+
+        Action act = () => ModelFile.Load<double>(dir.File("m.nnm"));
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*layer 0 (batchnorm): running_variance[1] is -0.5*");
+    }
+
+    [Fact]
     public void Load_DenseBatchNormDropoutFloat_PredictsBitIdentically() => RoundTrip<float>();
 
     [Fact]
