@@ -1,0 +1,114 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Metrics;
+using NeuralNet.Training;
+using ScottPlot;
+using Spectre.Console;
+
+namespace NeuralNet.Samples;
+
+/// <summary>Console and plotting helpers shared by the samples (linked into each sample project).</summary>
+internal static class SampleSupport
+{
+    /// <summary>Reads <c>--name value</c> pairs and <c>--flag</c>s; unknown options are an error.</summary>
+    public static Dictionary<string, string> ParseArgs(string[] args, IReadOnlyCollection<string> known)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a is "-h" or "--help")
+            {
+                result["help"] = "";
+                continue;
+            }
+
+            if (!a.StartsWith("--", StringComparison.Ordinal) || !known.Contains(a[2..]))
+            {
+                throw new ArgumentException($"unknown option '{a}'; run with --help.");
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"option '{a}' needs a value.");
+            }
+
+            result[a[2..]] = args[++i];
+        }
+
+        return result;
+    }
+
+    public static int Int(Dictionary<string, string> options, string name, int fallback) =>
+        options.TryGetValue(name, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public static double Double(Dictionary<string, string> options, string name, double fallback) =>
+        options.TryGetValue(name, out string? v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>A synchronous <see cref="IProgress{T}"/> (the BCL's Progress&lt;T&gt; posts to the thread pool).</summary>
+    public sealed class Callback<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+
+    /// <summary>Prints a confusion matrix as a table: rows are actual classes, columns predicted ones.</summary>
+    public static void PrintConfusion(ConfusionMatrix matrix, IReadOnlyList<string> names)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Confusion matrix (rows: actual, columns: predicted)");
+        table.AddColumn(new TableColumn("").RightAligned());
+        for (int c = 0; c < names.Count; c++)
+        {
+            // Predicted classes by index, so wide class names do not wrap the table.
+            table.AddColumn(new TableColumn(c.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        }
+
+        for (int a = 0; a < matrix.ClassCount; a++)
+        {
+            var cells = new List<string> { names[a] == a.ToString(CultureInfo.InvariantCulture) ? $"[bold]{a}[/]" : $"[bold]{a} {Markup.Escape(names[a])}[/]" };
+            for (int p = 0; p < matrix.ClassCount; p++)
+            {
+                long c = matrix[a, p];
+                cells.Add(c == 0 ? "[grey]·[/]" : a == p ? $"[green]{c}[/]" : $"[red]{c}[/]");
+            }
+
+            table.AddRow(cells.ToArray());
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Saves the loss curve and the accuracy curve of a training history as two PNGs; returns their paths.</summary>
+    public static (string Loss, string Accuracy) SaveCurves(TrainingHistory history, string directory, string prefix)
+    {
+        double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
+
+        var loss = new Plot();
+        loss.Add.Scatter(epochs, history.Loss).LegendText = "training loss";
+        if (history.Epochs.Count > 0 && history.Epochs[0].ValidationLoss is not null)
+        {
+            loss.Add.Scatter(epochs, history.ValidationLoss).LegendText = "test loss";
+        }
+
+        loss.Title($"{prefix}: loss per epoch");
+        loss.XLabel("epoch");
+        loss.YLabel("cross-entropy");
+        loss.ShowLegend();
+        string lossPath = Path.Combine(directory, $"{prefix}-loss.png");
+        loss.SavePng(lossPath, 800, 500);
+
+        var accuracy = new Plot();
+        accuracy.Add.Scatter(epochs, history.Metric("accuracy")).LegendText = "training accuracy";
+        accuracy.Add.Scatter(epochs, history.Metric("val_accuracy")).LegendText = "test accuracy";
+        accuracy.Title($"{prefix}: accuracy per epoch");
+        accuracy.XLabel("epoch");
+        accuracy.YLabel("accuracy");
+        accuracy.ShowLegend();
+        string accuracyPath = Path.Combine(directory, $"{prefix}-accuracy.png");
+        accuracy.SavePng(accuracyPath, 800, 500);
+        return (lossPath, accuracyPath);
+    }
+
+    /// <summary>Whether two matrices hold the same bits.</summary>
+    public static bool BitIdentical(Matrix<float> a, Matrix<float> b) =>
+        a.RowCount == b.RowCount && a.ColumnCount == b.ColumnCount && a.ToColumnMajorArray().AsSpan().SequenceEqual(b.ToColumnMajorArray());
+}

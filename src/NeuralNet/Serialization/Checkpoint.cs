@@ -1,0 +1,191 @@
+using System.Numerics;
+using System.Text.Json;
+using NeuralNet.Layers;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Serialization;
+
+/// <summary>
+/// Training checkpoints: a model file (see <see cref="ModelFile"/>) whose manifest also holds a <c>checkpoint</c>
+/// section (epochs completed, the optimiser's name, step count, scalars and tensor lengths, and the random-stream
+/// state of every dropout layer) and whose archive holds the optimiser's state tensors as little-endian doubles
+/// (<c>optimizer/{index}.bin</c>). Resuming from one with the same trainer options ends with weights bit-identical to
+/// an uninterrupted run: the trainer replays the shuffles of the completed epochs from its seed.
+/// </summary>
+/// <remarks>
+/// Learning-rate schedules that keep state (reduce-on-plateau) and early-stopping counters are not part of a
+/// checkpoint; resume bit-exactly with stateless schedules. Malformed checkpoints raise
+/// <see cref="InvalidDataFileException"/>, as model files do.
+/// </remarks>
+public static class Checkpoint
+{
+    private const int MaxOptimizerTensors = 1 << 16;
+
+    /// <summary>Writes a checkpoint atomically.</summary>
+    /// <param name="path">Destination; replaced if it exists.</param>
+    /// <param name="network">The network being trained.</param>
+    /// <param name="optimizer">Its optimiser; <see cref="IOptimizer.ExportState"/> is saved.</param>
+    /// <param name="epochsCompleted">Epochs completed so far (at least 0).</param>
+    /// <param name="options">Scaler, labels and metadata to keep with the model; none when null.</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochsCompleted"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The network cannot be saved (see <see cref="ModelFile.Save{T}"/>) or the
+    /// optimiser state holds non-finite values.</exception>
+    public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (epochsCompleted < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochsCompleted), epochsCompleted, $"epochsCompleted must be non-negative. Received: epochsCompleted={epochsCompleted}");
+        }
+
+        options ??= new ModelSaveOptions();
+        ModelFile.CheckSavable(network, options);
+        OptimizerState state = optimizer.ExportState();
+        foreach (double[] tensor in state.Tensors)
+        {
+            if (ModelFile.IndexOfNonFinite<double>(tensor) >= 0)
+            {
+                throw new ArgumentException($"The {state.Optimizer} optimiser state holds a non-finite value.", nameof(optimizer));
+            }
+        }
+
+        ModelFile.WriteAtomically(path, zip =>
+        {
+            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted));
+            for (int i = 0; i < state.Tensors.Count; i++)
+            {
+                ModelFile.WriteTensor<double>(zip, OptimizerEntry(i), state.Tensors[i]);
+            }
+        });
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="Save{T}"/>.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <returns>The network (with dropout streams restored), the optimiser state and the epochs completed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataFileException">The file is not a valid checkpoint; the message says why.</exception>
+    public static TrainingCheckpoint<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ThrowHelper.ThrowIfUnsupportedType<T>();
+        return ModelFile.ReadArchive(path, (zip, name, length) =>
+        {
+            SavedModel<T> model = ModelFile.ReadModel<T>(zip, name, length, out JsonDocument manifest);
+            using (manifest)
+            {
+                var root = new JsonSection(manifest.RootElement, $"{name}: manifest");
+                if (!root.Has("checkpoint"))
+                {
+                    throw new InvalidDataFileException($"{name}: a model file without a 'checkpoint' section; it holds no optimiser state to resume from.");
+                }
+
+                JsonSection section = root.GetObject("checkpoint", $"{name}: checkpoint");
+                int epochs = section.GetInt("epochsCompleted", 0, int.MaxValue);
+                JsonSection optimizer = section.GetObject("optimizer", $"{name}: checkpoint optimizer");
+                string optimizerName = optimizer.GetString("name");
+                long steps = optimizer.GetInt("stepCount", 0, int.MaxValue);
+                JsonElement lengths = optimizer.GetArray("tensorLengths", MaxOptimizerTensors);
+                var tensors = new List<double[]>(lengths.GetArrayLength());
+                foreach (JsonElement item in lengths.EnumerateArray())
+                {
+                    string where = $"{name}: checkpoint optimizer tensor {tensors.Count}";
+                    if (!item.TryGetInt32(out int n) || n < 0)
+                    {
+                        throw new InvalidDataFileException($"{where}: length must be a non-negative integer, found {JsonSection.Describe(item)}.");
+                    }
+
+                    ModelFile.CheckEntrySize(ModelFile.FindEntry(zip, OptimizerEntry(tensors.Count), where), n * 8L, where, length);
+                    var tensor = new double[n];
+                    ModelFile.ReadTensor<double>(zip, OptimizerEntry(tensors.Count), tensor, where, length);
+                    tensors.Add(tensor);
+                }
+
+                JsonElement scalars = optimizer.GetArray("scalars", MaxOptimizerTensors);
+                double[] scalarValues = optimizer.GetFiniteDoubles("scalars", scalars.GetArrayLength());
+                RestoreRandomStates(model.Network, section, name);
+                return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs);
+            }
+        });
+    }
+
+    private static string OptimizerEntry(int index) => $"optimizer/{index}.bin";
+
+    private static void WriteSection<T>(Utf8JsonWriter json, Network<T> network, OptimizerState state, int epochs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        json.WriteStartObject("checkpoint");
+        json.WriteNumber("epochsCompleted", epochs);
+        json.WriteStartObject("optimizer");
+        json.WriteString("name", state.Optimizer);
+        json.WriteNumber("stepCount", state.StepCount);
+        json.WriteStartArray("tensorLengths");
+        foreach (double[] tensor in state.Tensors)
+        {
+            json.WriteNumberValue(tensor.Length);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("scalars");
+        foreach (double v in state.Scalars)
+        {
+            json.WriteNumberValue(v);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteStartArray("randomStates");
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            if (network.Layers[i] is DropoutLayer<T> dropout)
+            {
+                RandomSourceState s = dropout.GetRandomState();
+                json.WriteStartObject();
+                json.WriteNumber("layer", i);
+                json.WriteNumber("s0", s.S0);
+                json.WriteNumber("s1", s.S1);
+                json.WriteNumber("s2", s.S2);
+                json.WriteNumber("s3", s.S3);
+                json.WriteBoolean("hasSpareGaussian", s.HasSpareGaussian);
+                json.WriteNumber("spareGaussian", s.SpareGaussian);
+                json.WriteEndObject();
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void RestoreRandomStates<T>(Network<T> network, JsonSection section, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        JsonElement states = section.GetArray("randomStates", network.Layers.Count);
+        foreach (JsonElement item in states.EnumerateArray())
+        {
+            var state = new JsonSection(item, $"{name}: checkpoint random state");
+            int layer = state.GetInt("layer", 0, network.Layers.Count - 1);
+            if (network.Layers[layer] is not DropoutLayer<T> dropout)
+            {
+                throw new InvalidDataFileException($"{name}: checkpoint has a random state for layer {layer}, which is a {network.Layers[layer].Kind} layer, not dropout.");
+            }
+
+            ulong s0 = Word(item, "s0", name), s1 = Word(item, "s1", name), s2 = Word(item, "s2", name), s3 = Word(item, "s3", name);
+            if ((s0 | s1 | s2 | s3) == 0)
+            {
+                throw new InvalidDataFileException($"{name}: checkpoint random state of layer {layer} is all zeros, which is invalid.");
+            }
+
+            bool hasSpare = item.TryGetProperty("hasSpareGaussian", out JsonElement h) && h.ValueKind == JsonValueKind.True;
+            double spare = state.GetDouble("spareGaussian", double.MinValue, double.MaxValue);
+            dropout.SetRandomState(new RandomSourceState(s0, s1, s2, s3, hasSpare, spare));
+        }
+    }
+
+    private static ulong Word(JsonElement item, string field, string name) =>
+        item.TryGetProperty(field, out JsonElement e) && e.ValueKind == JsonValueKind.Number && e.TryGetUInt64(out ulong v)
+            ? v
+            : throw new InvalidDataFileException($"{name}: checkpoint random state field '{field}' must be an unsigned 64-bit integer.");
+}
