@@ -115,7 +115,8 @@ ModelFile.Save(modelPath, network, new ModelSaveOptions
 SavedModel<float> reloaded = ModelFile.Load<float>(modelPath);
 bool identical = SampleSupport.BitIdentical(reloaded.Network.Predict(reloaded.Scaler!.Transform(test.Features)), predictions);
 var (lossPng, accuracyPng) = SampleSupport.SaveCurves(history, outDir, "digits");
-AnsiConsole.MarkupLine($"Saved {Markup.Escape(modelPath)} ({new FileInfo(modelPath).Length:N0} bytes; reloaded model predicts bit-identically: {(identical ? "[green]yes[/]" : "[red]NO[/]")}), {Markup.Escape(lossPng)}, {Markup.Escape(accuracyPng)}.");
+string confusionPng = SampleSupport.SaveConfusionHeatmap(confusion, labels.ClassNames, outDir, "digits");
+AnsiConsole.MarkupLine($"Saved {Markup.Escape(modelPath)} ({new FileInfo(modelPath).Length:N0} bytes; reloaded model predicts bit-identically: {(identical ? "[green]yes[/]" : "[red]NO[/]")}), {Markup.Escape(lossPng)}, {Markup.Escape(accuracyPng)}, {Markup.Escape(confusionPng)}.");
 AnsiConsole.MarkupLine($"Total time {clock.Elapsed.TotalSeconds:F1} s.");
 return identical && accuracy >= 0.97 ? 0 : 1;
 

@@ -141,5 +141,6 @@ ModelFile.Save(modelPath, network, new ModelSaveOptions
     TrainingSummary = new Dictionary<string, double> { ["epochs"] = history.Epochs.Count, ["final_loss"] = history.Loss[^1], ["test_accuracy"] = confusion.Accuracy, ["training_seconds"] = trainingSeconds },
 });
 var (lossPng, accuracyPng) = SampleSupport.SaveCurves(history, outDir, "fashion-mnist");
-AnsiConsole.MarkupLine($"Saved {Markup.Escape(modelPath)}, {Markup.Escape(lossPng)}, {Markup.Escape(accuracyPng)}. Total time {clock.Elapsed.TotalSeconds:F1} s.");
+string confusionPng = SampleSupport.SaveConfusionHeatmap(confusion, classNames, outDir, "fashion-mnist");
+AnsiConsole.MarkupLine($"Saved {Markup.Escape(modelPath)}, {Markup.Escape(lossPng)}, {Markup.Escape(accuracyPng)}, {Markup.Escape(confusionPng)}. Total time {clock.Elapsed.TotalSeconds:F1} s.");
 return 0;

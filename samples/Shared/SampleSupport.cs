@@ -108,6 +108,53 @@ internal static class SampleSupport
         return (lossPath, accuracyPath);
     }
 
+    /// <summary>Saves the confusion matrix as a heat map (rows: actual class, columns: predicted), counts in the cells.</summary>
+    public static string SaveConfusionHeatmap(ConfusionMatrix matrix, IReadOnlyList<string> names, string directory, string prefix)
+    {
+        int k = matrix.ClassCount;
+        var share = new double[k, k];
+        for (int a = 0; a < k; a++)
+        {
+            long rowTotal = 0;
+            for (int p = 0; p < k; p++)
+            {
+                rowTotal += matrix[a, p];
+            }
+
+            for (int p = 0; p < k; p++)
+            {
+                share[a, p] = rowTotal == 0 ? 0 : (double)matrix[a, p] / rowTotal;
+            }
+        }
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(share);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heatmap).Label = "share of the actual class";
+        for (int a = 0; a < k; a++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                // Data row 0 is drawn at the top, so actual class a sits at height k - 1 - a.
+                var text = plot.Add.Text(matrix[a, p].ToString(CultureInfo.InvariantCulture), p, k - 1 - a);
+                text.LabelAlignment = Alignment.MiddleCenter;
+                text.LabelFontColor = share[a, p] > 0.5 ? Colors.Black : Colors.White;
+            }
+        }
+
+        double[] ticks = Enumerable.Range(0, k).Select(i => (double)i).ToArray();
+        string[] labels = names.Take(k).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, labels);
+        plot.Axes.Left.SetTicks(ticks.Select(t => k - 1 - t).ToArray(), labels);
+        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
+        plot.Title($"{prefix}: confusion matrix on the test set");
+        plot.XLabel("predicted");
+        plot.YLabel("actual");
+        string path = Path.Combine(directory, $"{prefix}-confusion.png");
+        plot.SavePng(path, 760, 680);
+        return path;
+    }
+
     /// <summary>Whether two matrices hold the same bits.</summary>
     public static bool BitIdentical(Matrix<float> a, Matrix<float> b) =>
         a.RowCount == b.RowCount && a.ColumnCount == b.ColumnCount && a.ToColumnMajorArray().AsSpan().SequenceEqual(b.ToColumnMajorArray());
