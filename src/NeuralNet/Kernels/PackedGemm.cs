@@ -56,7 +56,10 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         (int mr, int nr) = Geometry(job.Path);
         int mcMax = Math.Max(mr, ABlockBytes / (KC * sizeof(T)) / mr * mr);
         int ncMax = NcPanels * nr;
-        int kcMax = Math.Min(KC, job.K);
+        // Equal depth blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): no short block paying a full tile store.
+        // The split depends on k alone, so the order of additions is the same for every thread count.
+        int kBlocks = (job.K + KC - 1) / KC;
+        int kcMax = (job.K + kBlocks - 1) / kBlocks;
         int mcNeed = Math.Min(mcMax, RoundUp(r1 - r0, mr));
         int ncNeed = Math.Min(ncMax, RoundUp(c1 - c0, nr));
         T* packA = Buffer(ref s_packA, mcNeed * kcMax);
@@ -72,9 +75,9 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         for (int jc = c0; jc < c1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, c1 - jc);
-            for (int pc = 0; pc < job.K; pc += KC)
+            for (int pc = 0; pc < job.K; pc += kcMax)
             {
-                int kc = Math.Min(KC, job.K - pc);
+                int kc = Math.Min(kcMax, job.K - pc);
                 bool first = pc == 0;
                 PackB(in job, pc, kc, jc, nc, packB, nr);
                 for (int ic = r0; ic < r1; ic += mcMax)
