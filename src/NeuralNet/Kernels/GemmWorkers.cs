@@ -8,14 +8,19 @@ internal interface IGemmWork
 
 /// <summary>
 /// A small pool of dedicated threads for the GEMM. Parallel.For would allocate per call; these threads wait on
-/// their own semaphores and are signalled without allocation, so a training step stays allocation-free.
+/// their own events and are signalled without allocation, so a training step stays allocation-free. A waiting
+/// worker spins briefly before it sleeps: the products of a training step come microseconds apart, and waking a
+/// sleeping thread costs tens of microseconds, a sizeable share of a 0.3 ms product.
 /// One parallel product runs at a time; a caller that finds the pool busy runs its product on its own thread
 /// (the results are the same either way).
 /// </summary>
 internal static class GemmWorkers
 {
     private static readonly object Gate = new();
-    private static readonly List<SemaphoreSlim> Starts = [];
+    private static readonly List<ManualResetEventSlim> Starts = [];
+
+    /// <summary>Spin iterations before a waiting worker blocks (ManualResetEventSlim caps it at 2047).</summary>
+    private const int SpinCount = 2000;
     private static readonly CountdownEvent Done = new(0);
     private static IGemmWork? s_work;
     private static Exception? s_error;
@@ -32,7 +37,7 @@ internal static class GemmWorkers
         {
             while (Starts.Count < parts - 1)
             {
-                var start = new SemaphoreSlim(0);
+                var start = new ManualResetEventSlim(false, SpinCount);
                 int index = Starts.Count;
                 Starts.Add(start);
                 var thread = new Thread(() => WorkerLoop(start, index + 1))
@@ -48,7 +53,7 @@ internal static class GemmWorkers
             Done.Reset(parts - 1);
             for (int i = 0; i < parts - 1; i++)
             {
-                Starts[i].Release();
+                Starts[i].Set();
             }
 
             Exception? own = null;
@@ -77,11 +82,14 @@ internal static class GemmWorkers
         }
     }
 
-    private static void WorkerLoop(SemaphoreSlim start, int part)
+    private static void WorkerLoop(ManualResetEventSlim start, int part)
     {
         while (true)
         {
             start.Wait();
+
+            // Reset before signalling Done: the caller sets the event again only after Done completes.
+            start.Reset();
             try
             {
                 s_work!.Run(part);

@@ -17,6 +17,8 @@ namespace NeuralNet.Kernels;
 /// Every element of C gets its k-sum in the same order (KC blocks in increasing p, one FMA chain per block)
 /// whichever rows/columns a thread owns and wherever the edges of a tile fall, so results do not depend on the
 /// thread count. Edge tiles are zero-padded in the packed panels, computed whole, and stored partially.
+/// The hot methods skip tiered compilation (<c>AggressiveOptimization</c>): their unoptimised tier-0 code is some
+/// 30 times slower, which would make the first training batches crawl.
 /// </remarks>
 internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -51,6 +53,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     };
 
     /// <summary>Computes rows <c>[r0, r1)</c> and columns <c>[c0, c1)</c> of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunBlock(in Job job, int r0, int r1, int c0, int c1)
     {
         (int mr, int nr) = Geometry(job.Path);
@@ -118,6 +121,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     /// Packs rows <c>[ic, ic+mc)</c>, depth <c>[pc, pc+kc)</c> of op(A) into <c>MR</c>-row panels: panel <c>q</c>
     /// holds <c>op(A)[ic + q*MR + i, pc + p]</c> at <c>q*MR*kc + p*MR + i</c>, zero beyond the last row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Job job, int ic, int mc, int pc, int kc, T* dst, int mr)
     {
         nint lda = job.Lda;
@@ -175,6 +179,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     /// Packs depth <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c> of op(B) into <c>NR</c>-column panels: panel
     /// <c>q</c> holds <c>op(B)[pc + p, jc + q*NR + j]</c> at <c>q*NR*kc + p*NR + j</c>, zero beyond the last column.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in Job job, int pc, int kc, int jc, int nc, T* dst, int nr)
     {
         nint ldb = job.Ldb;
@@ -248,6 +253,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     /// first k-block <c>C = alpha*acc + beta*C</c> (C not read when beta is zero), later blocks <c>C = alpha*acc + C</c>.
     /// The vector and scalar loops do the same IEEE operations, so a value does not depend on where a tile edge falls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Store(T* tile, int mr, T* c, int ldc, int rows, int cols, T alpha, T beta, bool first)
     {
         bool readC = !first || !T.IsZero(beta);
@@ -300,6 +306,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>AVX2+FMA: 2 ymm of rows x 6 columns = 12 accumulators, 2 A loads and 6 broadcasts per depth step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelAvx2(int kc, T* a, T* b, T* tile)
     {
         int v = Vector256<T>.Count;
@@ -352,6 +359,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>AVX-512F: the AVX2 kernel's shape on zmm registers (2 vectors of rows x 6 columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelAvx512(int kc, T* a, T* b, T* tile)
     {
         int v = Vector512<T>.Count;
@@ -405,6 +413,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>Portable <c>Vector128</c> kernel (SSE2, ARM64 NEON, or the software fallback): 2 vectors of rows x 4 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelPortable(int kc, T* a, T* b, T* tile)
     {
         int v = Vector128<T>.Count;
