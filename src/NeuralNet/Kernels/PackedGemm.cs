@@ -312,11 +312,14 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         int v = Vector256<T>.Count;
         Vector256<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
         Vector256<T> c03 = default, c13 = default, c04 = default, c14 = default, c05 = default, c15 = default;
-        for (int p = 0; p < kc; p++)
+        // Two depth steps per trip halve the loop overhead (pointer bumps, compare, branch) per 24 FMAs.
+        Vector256<T> a0, a1, bb;
+        int p = 0;
+        for (; p + 1 < kc; p += 2)
         {
-            Vector256<T> a0 = Vector256.Load(a);
-            Vector256<T> a1 = Vector256.Load(a + v);
-            Vector256<T> bb = Vector256.Create(b[0]);
+            a0 = Vector256.Load(a);
+            a1 = Vector256.Load(a + v);
+            bb = Vector256.Create(b[0]);
             c00 = Fma256(a0, bb, c00);
             c10 = Fma256(a1, bb, c10);
             bb = Vector256.Create(b[1]);
@@ -334,8 +337,52 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
             bb = Vector256.Create(b[5]);
             c05 = Fma256(a0, bb, c05);
             c15 = Fma256(a1, bb, c15);
-            a += 2 * v;
-            b += 6;
+            a0 = Vector256.Load(a + 2 * v);
+            a1 = Vector256.Load(a + 2 * v + v);
+            bb = Vector256.Create(b[6]);
+            c00 = Fma256(a0, bb, c00);
+            c10 = Fma256(a1, bb, c10);
+            bb = Vector256.Create(b[7]);
+            c01 = Fma256(a0, bb, c01);
+            c11 = Fma256(a1, bb, c11);
+            bb = Vector256.Create(b[8]);
+            c02 = Fma256(a0, bb, c02);
+            c12 = Fma256(a1, bb, c12);
+            bb = Vector256.Create(b[9]);
+            c03 = Fma256(a0, bb, c03);
+            c13 = Fma256(a1, bb, c13);
+            bb = Vector256.Create(b[10]);
+            c04 = Fma256(a0, bb, c04);
+            c14 = Fma256(a1, bb, c14);
+            bb = Vector256.Create(b[11]);
+            c05 = Fma256(a0, bb, c05);
+            c15 = Fma256(a1, bb, c15);
+            a += 4 * v;
+            b += 12;
+        }
+
+        if (p < kc)
+        {
+            a0 = Vector256.Load(a);
+            a1 = Vector256.Load(a + v);
+            bb = Vector256.Create(b[0]);
+            c00 = Fma256(a0, bb, c00);
+            c10 = Fma256(a1, bb, c10);
+            bb = Vector256.Create(b[1]);
+            c01 = Fma256(a0, bb, c01);
+            c11 = Fma256(a1, bb, c11);
+            bb = Vector256.Create(b[2]);
+            c02 = Fma256(a0, bb, c02);
+            c12 = Fma256(a1, bb, c12);
+            bb = Vector256.Create(b[3]);
+            c03 = Fma256(a0, bb, c03);
+            c13 = Fma256(a1, bb, c13);
+            bb = Vector256.Create(b[4]);
+            c04 = Fma256(a0, bb, c04);
+            c14 = Fma256(a1, bb, c14);
+            bb = Vector256.Create(b[5]);
+            c05 = Fma256(a0, bb, c05);
+            c15 = Fma256(a1, bb, c15);
         }
 
         int mr = 2 * v;
