@@ -155,6 +155,24 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
             else
             {
                 // op(A)[i, p] = a[p + i*lda]: row i of op(A) is stored column i of A, contiguous in p.
+                if (rows == mr)
+                {
+                    // Whole panel: read the MR column streams side by side so each depth step writes one
+                    // contiguous run of the panel (stores in order, loads from MR sequential streams).
+                    T* s = job.A + pc + (ic + ir) * lda;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* dp = d + (nint)p * mr;
+                        T* sp = s + p;
+                        for (int i = 0; i < mr; i++)
+                        {
+                            dp[i] = sp[i * lda];
+                        }
+                    }
+
+                    continue;
+                }
+
                 for (int i = 0; i < rows; i++)
                 {
                     T* s = job.A + pc + (ic + ir + i) * lda;
@@ -187,7 +205,24 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         {
             int cols = Math.Min(nr, nc - jr);
             T* d = dst + (nint)jr * kc;
-            if (!job.TransposeB)
+            if (!job.TransposeB && cols == 6)
+            {
+                // op(B)[p, j] = b[p + j*ldb]: six contiguous column streams read together, one contiguous row of
+                // the panel written per depth step (the common case of a full AVX2/AVX-512 panel).
+                T* s0 = job.B + pc + (jc + jr) * ldb;
+                T* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* dp = d + (nint)p * 6;
+                    dp[0] = s0[p];
+                    dp[1] = s1[p];
+                    dp[2] = s2[p];
+                    dp[3] = s3[p];
+                    dp[4] = s4[p];
+                    dp[5] = s5[p];
+                }
+            }
+            else if (!job.TransposeB)
             {
                 // op(B)[p, j] = b[p + j*ldb]: column j is contiguous in p.
                 for (int j = 0; j < cols; j++)
