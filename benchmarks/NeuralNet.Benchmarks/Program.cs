@@ -24,8 +24,7 @@ public static class Program
             .WithId("Short");
         IConfig config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(job)
-            .AddColumn(StatisticColumn.Median, new GflopsColumn(percentOfPeak: false), new GflopsColumn(percentOfPeak: true))
-            .WithOptions(ConfigOptions.JoinSummary);
+            .AddColumn(StatisticColumn.Median, new GflopsColumn(percentOfPeak: false), new GflopsColumn(percentOfPeak: true));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }
 }
