@@ -175,6 +175,36 @@ public sealed class GemmTests
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Multiply_InGradientCheckedNetwork_GradientsMatchCentralDifferences(int threads)
+    {
+        // Batch 40 through 30-24-12-5: every dense product except the last layer's has more than 4096
+        // multiply-adds, so the packed kernel computes them (forward, dW and dX).
+        int previous = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = threads;
+            Network<double> network = new NetworkBuilder<double>(30).WithSeed(12)
+                .AddDense(24, NeuralNet.Activations.Activation.Tanh)
+                .AddDense(12, NeuralNet.Activations.Activation.ReLU)
+                .AddDense(5, NeuralNet.Activations.Activation.Softmax).Build();
+            var random = new Random(6);
+            var x = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 30, (_, _) => random.NextDouble() * 2 - 1);
+            var y = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 5, (r, c) => r % 5 == c ? 1.0 : 0.0);
+
+            NeuralNet.Diagnostics.GradientCheckResult result =
+                NeuralNet.Diagnostics.GradientCheck.Run(network, x, y, NeuralNet.Losses.Loss.CategoricalCrossEntropy);
+
+            result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = previous;
+        }
+    }
+
     [Fact]
     public void Multiply_NegativeM_Throws()
     {
