@@ -40,6 +40,32 @@ public sealed class GemmTests
         return data;
     }
 
+    /// <summary>
+    /// The AVX-512 kernel's logic (32x6 / 16x6 tiles, packing, edges) on every machine: without AVX-512 hardware its
+    /// fused multiply-adds run in the runtime's exact software fallback, so this checks the layout, not the speed.
+    /// </summary>
+    public static TheoryData<int, int, int, bool, bool> Avx512Cases()
+    {
+        var data = new TheoryData<int, int, int, bool, bool>();
+        foreach (int[] s in new[] { new[] { 7, 11, 13 }, [33, 13, 40], [65, 7, 70], [31, 37, 300], [1, 37, 300] })
+        {
+            data.Add(s[0], s[1], s[2], false, false);
+            data.Add(s[0], s[1], s[2], true, true);
+        }
+
+        data.Add(40, 20, 30, true, false);
+        data.Add(40, 20, 30, false, true);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Avx512Cases))]
+    public void MultiplyCore_Avx512Kernel_MatchesNaiveLoop(int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        CheckAgainstNaive<float>(nameof(GemmPath.Avx512), m, n, k, transposeA, transposeB, alpha: 1.5, beta: -1, extraLd: 2, threads: 2, tolerance: 1e-5);
+        CheckAgainstNaive<double>(nameof(GemmPath.Avx512), m, n, k, transposeA, transposeB, alpha: 1, beta: 0, extraLd: 0, threads: 1, tolerance: 1e-12);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void MultiplyCore_Float_MatchesNaiveLoop(string pathName, int m, int n, int k, bool transposeA, bool transposeB) =>
