@@ -137,6 +137,14 @@ public static class Gemm
             return;
         }
 
+        if (n == 1)
+        {
+            // One column (e.g. a single-output layer): the reference loop's column axpys / dot products read each
+            // element of A once; a packed 6-column panel would be five-sixths zeros.
+            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
         if (m == 1 && !transposeB && (transposeA || lda == 1))
         {
             // One row (a single sample): C[0, j] = alpha * dot(op(A) row, B[:, j]) + beta * C[0, j]; packing B
