@@ -20,7 +20,8 @@ namespace NeuralNet.Kernels;
 public static class Gemm
 {
     /// <summary>Computes <c>C = alpha * op(A) * op(B) + beta * C</c> on column-major spans.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/> (other IEEE types such as <see cref="Half"/>
+    /// take the plain reference loop).</typeparam>
     /// <param name="transposeA">Whether <c>op(A) = A^T</c> (then A is stored <c>k x m</c>).</param>
     /// <param name="transposeB">Whether <c>op(B) = B^T</c> (then B is stored <c>n x k</c>).</param>
     /// <param name="m">Rows of <c>op(A)</c> and of C.</param>
@@ -131,7 +132,8 @@ public static class Gemm
         }
 
         path = Resolve(path);
-        if (k == 0 || T.IsZero(alpha) || (long)m * n * k <= SmallProduct || (path == GemmPath.Portable && !Vector128.IsHardwareAccelerated))
+        bool vectorType = typeof(T) == typeof(float) || typeof(T) == typeof(double);
+        if (!vectorType || k == 0 || T.IsZero(alpha) || (long)m * n * k <= SmallProduct || (path == GemmPath.Portable && !Vector128.IsHardwareAccelerated))
         {
             ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;

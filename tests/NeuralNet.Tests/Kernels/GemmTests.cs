@@ -125,6 +125,20 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void Multiply_Half_UsesReferenceLoop()
+    {
+        // Half has no SIMD kernel: 20x20x20 (above the small-product cut) must still be right.
+        // A = all 0.5, B = all 0.25: every C element is 20 * 0.5 * 0.25 = 2.5, exact in Half.
+        var a = new Half[400];
+        var b = new Half[400];
+        var c = new Half[400];
+        Array.Fill(a, (Half)0.5f);
+        Array.Fill(b, (Half)0.25f);
+        Gemm.Multiply(false, false, 20, 20, 20, Half.One, a, 20, b, 20, Half.Zero, c, 20);
+        c.Should().OnlyContain(x => x == (Half)2.5f);
+    }
+
+    [Fact]
     public void Multiply_ZeroDepth_ScalesC()
     {
         // k = 0: op(A) op(B) is an m x n matrix of zeros, so C = beta * C: 2 * [1, -3] = [2, -6].
