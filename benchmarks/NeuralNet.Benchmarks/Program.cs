@@ -1,9 +1,30 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace NeuralNet.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*'</c>.
+/// Short in-process jobs (1 launch, 2 warm-ups, 5 measured iterations of about 150 ms) keep the whole suite to a few
+/// minutes; the Median, GFLOP/s and % of peak columns are added to every table.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        Job job = Job.Default
+            .WithLaunchCount(1)
+            .WithWarmupCount(2)
+            .WithIterationCount(5)
+            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithId("Short");
+        IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddColumn(StatisticColumn.Median, new GflopsColumn(percentOfPeak: false), new GflopsColumn(percentOfPeak: true));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NeuralNet.Activations;
 
@@ -22,9 +24,24 @@ public sealed class ReLU : IActivation
     public void Backward<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < outputGradient.Length; i++)
+        // dz = z > 0 ? g : 0, a vector compare and select at a time (z = NaN selects 0, as the scalar rule does).
+        int n = outputGradient.Length;
+        ref T z = ref MemoryMarshal.GetReference(input);
+        ref T g = ref MemoryMarshal.GetReference(outputGradient);
+        ref T dz = ref MemoryMarshal.GetReference(inputGradient[..n]);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            inputGradient[i] = input[i] > T.Zero ? outputGradient[i] : T.Zero;
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> positive = Vector.GreaterThan(Vector.LoadUnsafe(ref z, (nuint)i), Vector<T>.Zero);
+                Vector.ConditionalSelect(positive, Vector.LoadUnsafe(ref g, (nuint)i), Vector<T>.Zero).StoreUnsafe(ref dz, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref dz, i) = Unsafe.Add(ref z, i) > T.Zero ? Unsafe.Add(ref g, i) : T.Zero;
         }
     }
 }

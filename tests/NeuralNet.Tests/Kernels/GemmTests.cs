@@ -1,0 +1,360 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Tests.Kernels;
+
+public sealed class GemmTests
+{
+    /// <summary>The packed micro-kernels this machine can run: always the portable one, AVX2 where supported.</summary>
+    /// <remarks>Theory data carries the name: the enum is internal and test methods are public.</remarks>
+    private static string[] Paths =>
+        Avx2.IsSupported && Fma.IsSupported ? [nameof(GemmPath.Portable), nameof(GemmPath.Avx2)] : [nameof(GemmPath.Portable)];
+
+    // 1x1 and tiny shapes (reference path), primes, shapes straddling MR = 16/8, NR = 6/4, KC = 256 and the
+    // 128 KiB A block, single rows (the dot-product path) and the three training products of a 784-256 layer.
+    private static readonly int[][] Shapes =
+    [
+        [1, 1, 1], [2, 3, 5], [1, 37, 300], [1, 5, 1000], [7, 11, 13], [17, 19, 23], [31, 37, 300],
+        [97, 13, 257], [5, 101, 67], [130, 7, 3], [129, 131, 517], [33, 61, 40], [200, 9, 64],
+        [16, 6, 256], [32, 12, 512], [64, 784, 33], [784, 25, 64], [300, 1, 50],
+    ];
+
+    public static TheoryData<string, int, int, int, bool, bool> Cases()
+    {
+        var data = new TheoryData<string, int, int, int, bool, bool>();
+        foreach (string path in Paths)
+        {
+            foreach (int[] s in Shapes)
+            {
+                foreach (bool ta in new[] { false, true })
+                {
+                    foreach (bool tb in new[] { false, true })
+                    {
+                        data.Add(path, s[0], s[1], s[2], ta, tb);
+                    }
+                }
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// The AVX-512 kernel's logic (32x6 / 16x6 tiles, packing, edges) on every machine: without AVX-512 hardware its
+    /// fused multiply-adds run in the runtime's exact software fallback, so this checks the layout, not the speed.
+    /// </summary>
+    public static TheoryData<int, int, int, bool, bool> Avx512Cases()
+    {
+        var data = new TheoryData<int, int, int, bool, bool>();
+        foreach (int[] s in new[] { new[] { 7, 11, 13 }, [33, 13, 40], [65, 7, 70], [31, 37, 300], [1, 37, 300] })
+        {
+            data.Add(s[0], s[1], s[2], false, false);
+            data.Add(s[0], s[1], s[2], true, true);
+        }
+
+        data.Add(40, 20, 30, true, false);
+        data.Add(40, 20, 30, false, true);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Avx512Cases))]
+    public void MultiplyCore_Avx512Kernel_MatchesNaiveLoop(int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        CheckAgainstNaive<float>(nameof(GemmPath.Avx512), m, n, k, transposeA, transposeB, alpha: 1.5, beta: -1, extraLd: 2, threads: 2, tolerance: 1e-5);
+        CheckAgainstNaive<double>(nameof(GemmPath.Avx512), m, n, k, transposeA, transposeB, alpha: 1, beta: 0, extraLd: 0, threads: 1, tolerance: 1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MultiplyCore_Float_MatchesNaiveLoop(string pathName, int m, int n, int k, bool transposeA, bool transposeB) =>
+        CheckAgainstNaive<float>(pathName, m, n, k, transposeA, transposeB, alpha: 1, beta: 0, extraLd: 0, threads: 2, tolerance: 1e-5);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MultiplyCore_Double_MatchesNaiveLoop(string pathName, int m, int n, int k, bool transposeA, bool transposeB) =>
+        CheckAgainstNaive<double>(pathName, m, n, k, transposeA, transposeB, alpha: 1, beta: 0, extraLd: 0, threads: 2, tolerance: 1e-12);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MultiplyCore_AlphaBetaAndWideLeadingDimensions_MatchesNaiveLoop(string pathName, int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        CheckAgainstNaive<float>(pathName, m, n, k, transposeA, transposeB, alpha: -0.75, beta: 1.5, extraLd: 3, threads: 1, tolerance: 1e-5);
+        CheckAgainstNaive<double>(pathName, m, n, k, transposeA, transposeB, alpha: 2.5, beta: -0.5, extraLd: 5, threads: 3, tolerance: 1e-12);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Multiply_ReferenceGemm_AgreesWithPublicEntry(bool transposeA, bool transposeB)
+    {
+        // 150 x 70 x 300 goes through the packed kernel; ReferenceGemm is the straightforward oracle.
+        const int m = 150, n = 70, k = 300;
+        var random = new Random(11);
+        double[] a = RandomArray<double>(random, m * k), b = RandomArray<double>(random, k * n);
+        double[] expected = RandomArray<double>(random, m * n);
+        double[] actual = (double[])expected.Clone();
+        int lda = transposeA ? k : m, ldb = transposeB ? n : k;
+
+        ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, 0.5, a, lda, b, ldb, 2.0, expected, m);
+        Gemm.Multiply(transposeA, transposeB, m, n, k, 0.5, a, lda, b, ldb, 2.0, actual, m);
+
+        RelativeError(actual, expected).Should().BeLessThan(1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsData))]
+    public void MultiplyCore_BetaZero_IgnoresNaNInC(string pathName)
+    {
+        // beta = 0 means C is written, never read: 0 * NaN would be NaN, so C must not be scaled.
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        const int m = 40, n = 30, k = 20;
+        var random = new Random(5);
+        float[] a = RandomArray<float>(random, m * k), b = RandomArray<float>(random, k * n);
+        float[] c = new float[m * n], expected = new float[m * n];
+        Array.Fill(c, float.NaN);
+
+        Gemm.MultiplyCore(false, false, m, n, k, 1f, a, m, b, k, 0f, c, m, path, 2);
+        Naive(false, false, m, n, k, 1.0, a, m, b, k, 0.0, expected, m);
+
+        c.Should().OnlyContain(x => float.IsFinite(x));
+        RelativeError(c, expected).Should().BeLessThan(1e-5);
+    }
+
+    [Fact]
+    public void Multiply_Half_UsesReferenceLoop()
+    {
+        // Half has no SIMD kernel: 20x20x20 (above the small-product cut) must still be right.
+        // A = all 0.5, B = all 0.25: every C element is 20 * 0.5 * 0.25 = 2.5, exact in Half.
+        var a = new Half[400];
+        var b = new Half[400];
+        var c = new Half[400];
+        Array.Fill(a, (Half)0.5f);
+        Array.Fill(b, (Half)0.25f);
+        Gemm.Multiply(false, false, 20, 20, 20, Half.One, a, 20, b, 20, Half.Zero, c, 20);
+        c.Should().OnlyContain(x => x == (Half)2.5f);
+    }
+
+    [Fact]
+    public void Multiply_ZeroDepth_ScalesC()
+    {
+        // k = 0: op(A) op(B) is an m x n matrix of zeros, so C = beta * C: 2 * [1, -3] = [2, -6].
+        double[] c = [1, -3];
+        Gemm.Multiply(false, false, 2, 1, 0, 1.0, ReadOnlySpan<double>.Empty, 2, ReadOnlySpan<double>.Empty, 1, 2.0, c, 2);
+        c.Should().Equal(2.0, -6.0);
+    }
+
+    [Fact]
+    public void Multiply_TwoByTwo_HandWorked()
+    {
+        // A = [1 2; 3 4], B = [5 6; 7 8] (column-major storage below).
+        // A*B = [1*5+2*7, 1*6+2*8; 3*5+4*7, 3*6+4*8] = [19 22; 43 50]; alpha = 2, beta = 1, C = [1 1; 1 1]
+        // gives [39 45; 87 101], stored column-major as 39, 87, 45, 101.
+        float[] a = [1, 3, 2, 4], b = [5, 7, 6, 8], c = [1, 1, 1, 1];
+        Gemm.Multiply(false, false, 2, 2, 2, 2f, a, 2, b, 2, 1f, c, 2);
+        c.Should().Equal(39f, 87f, 45f, 101f);
+    }
+
+    public static TheoryData<string> PathsData()
+    {
+        var data = new TheoryData<string>();
+        foreach (string path in Paths)
+        {
+            data.Add(path);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsData))]
+    public void MultiplyCore_OneTwoAndFiveThreads_IdenticalBits(string pathName)
+    {
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new Random(3);
+        // Wide (split by columns), tall (split by rows) and a training-shaped product, each above the
+        // per-thread work threshold so that several threads really run.
+        int[][] shapes = [[128, 256, 100], [600, 40, 200], [128, 784, 256]];
+        foreach (int[] s in shapes)
+        {
+            int m = s[0], n = s[1], k = s[2];
+            foreach (bool transposeA in new[] { false, true })
+            {
+                float[] a = RandomArray<float>(random, m * k), b = RandomArray<float>(random, k * n);
+                float[] c0 = RandomArray<float>(random, m * n);
+                float[] c1 = (float[])c0.Clone(), c2 = (float[])c0.Clone(), c5 = (float[])c0.Clone();
+                int lda = transposeA ? k : m;
+
+                Gemm.MultiplyCore(transposeA, false, m, n, k, 1.25f, a, lda, b, k, 0.5f, c1, m, path, 1);
+                Gemm.MultiplyCore(transposeA, false, m, n, k, 1.25f, a, lda, b, k, 0.5f, c2, m, path, 2);
+                Gemm.MultiplyCore(transposeA, false, m, n, k, 1.25f, a, lda, b, k, 0.5f, c5, m, path, 5);
+
+                c2.Should().Equal(c1, "two threads must give the bits of one ({0}x{1}x{2})", m, n, k);
+                c5.Should().Equal(c1, "five threads must give the bits of one ({0}x{1}x{2})", m, n, k);
+            }
+        }
+    }
+
+    [Fact]
+    public void Multiply_AfterWarmUp_AllocatesNothing()
+    {
+        const int m = 128, n = 256, k = 200;
+        var random = new Random(8);
+        float[] a = RandomArray<float>(random, m * k), b = RandomArray<float>(random, k * n), c = new float[m * n];
+        Gemm.MultiplyCore(false, true, m, n, k, 1f, a, m, b, n, 0f, c, m, GemmPath.Auto, 2);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            Gemm.MultiplyCore(false, true, m, n, k, 1f, a, m, b, n, 0f, c, m, GemmPath.Auto, 2);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Multiply_InGradientCheckedNetwork_GradientsMatchCentralDifferences(int threads)
+    {
+        // Batch 40 through 30-24-12-5: every dense product except the last layer's has more than 4096
+        // multiply-adds, so the packed kernel computes them (forward, dW and dX).
+        int previous = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = threads;
+            Network<double> network = new NetworkBuilder<double>(30).WithSeed(12)
+                .AddDense(24, NeuralNet.Activations.Activation.Tanh)
+                .AddDense(12, NeuralNet.Activations.Activation.ReLU)
+                .AddDense(5, NeuralNet.Activations.Activation.Softmax).Build();
+            var random = new Random(6);
+            var x = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 30, (_, _) => random.NextDouble() * 2 - 1);
+            var y = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 5, (r, c) => r % 5 == c ? 1.0 : 0.0);
+
+            NeuralNet.Diagnostics.GradientCheckResult result =
+                NeuralNet.Diagnostics.GradientCheck.Run(network, x, y, NeuralNet.Losses.Loss.CategoricalCrossEntropy);
+
+            result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = previous;
+        }
+    }
+
+    [Fact]
+    public void Multiply_NegativeM_Throws()
+    {
+        Action act = () => Gemm.Multiply(false, false, -1, 2, 2, 1.0, new double[4], 1, new double[4], 2, 0.0, new double[4], 1);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("m");
+    }
+
+    [Fact]
+    public void Multiply_LeadingDimensionTooSmall_Throws()
+    {
+        // A is 3x2 (not transposed), so lda must be at least 3.
+        Action act = () => Gemm.Multiply(false, false, 3, 2, 2, 1.0, new double[6], 2, new double[4], 2, 0.0, new double[6], 3);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("lda");
+    }
+
+    [Fact]
+    public void Multiply_ShortC_Throws()
+    {
+        // C is 3x2 with ldc 3: it needs (2-1)*3 + 3 = 6 elements, 5 given.
+        Action act = () => Gemm.Multiply(false, false, 3, 2, 2, 1.0, new double[6], 3, new double[4], 2, 0.0, new double[5], 3);
+        act.Should().Throw<ArgumentException>().WithParameterName("c");
+    }
+
+    [Fact]
+    public void MaxDegreeOfParallelism_Zero_Throws()
+    {
+        Action act = () => Gemm.MaxDegreeOfParallelism = 0;
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("value");
+    }
+
+    [Fact]
+    public void KernelName_OnX64WithAvx2_NamesTheAvx2Kernel()
+    {
+        string expected = Avx2.IsSupported && Fma.IsSupported && !(Gemm.EnableAvx512 && Avx512F.IsSupported) ? "avx2-fma 16x6" : Gemm.KernelName<float>();
+        Gemm.KernelName<float>().Should().Be(expected);
+        string expectedDouble = expected == "avx2-fma 16x6" ? "avx2-fma 8x6" : Gemm.KernelName<double>();
+        Gemm.KernelName<double>().Should().Be(expectedDouble);
+    }
+
+    private static void CheckAgainstNaive<T>(string pathName, int m, int n, int k, bool transposeA, bool transposeB,
+        double alpha, double beta, int extraLd, int threads, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new Random(m * 7919 + n * 104729 + k * 31 + (transposeA ? 1 : 0) + (transposeB ? 2 : 0));
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+        int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        int lda = aRows + extraLd, ldb = bRows + extraLd, ldc = m + extraLd;
+        T[] a = RandomArray<T>(random, lda * aCols), b = RandomArray<T>(random, ldb * bCols);
+        T[] c = RandomArray<T>(random, ldc * n);
+        T[] expected = (T[])c.Clone();
+
+        Gemm.MultiplyCore(transposeA, transposeB, m, n, k, T.CreateChecked(alpha), a, lda, b, ldb, T.CreateChecked(beta), c, ldc, path, threads);
+        Naive(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+
+        RelativeError(c, expected).Should().BeLessThan(tolerance, "{0}x{1}x{2} tA={3} tB={4} on {5}", m, n, k, transposeA, transposeB, path);
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = m; i < ldc; i++)
+            {
+                // Rows past m in each column of C belong to the caller and must be untouched.
+                c[i + j * ldc].Should().Be(expected[i + j * ldc]);
+            }
+        }
+    }
+
+    /// <summary>The triple loop straight from the definition, accumulated in double.</summary>
+    private static void Naive<T>(bool transposeA, bool transposeB, int m, int n, int k, double alpha,
+        T[] a, int lda, T[] b, int ldb, double beta, T[] c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double aip = double.CreateChecked(transposeA ? a[p + i * lda] : a[i + p * lda]);
+                    double bpj = double.CreateChecked(transposeB ? b[j + p * ldb] : b[p + j * ldb]);
+                    sum += aip * bpj;
+                }
+
+                double old = beta == 0 ? 0 : beta * double.CreateChecked(c[i + j * ldc]);
+                c[i + j * ldc] = T.CreateChecked(alpha * sum + old);
+            }
+        }
+    }
+
+    /// <summary>max |actual - expected| / max(1, max |expected|).</summary>
+    private static double RelativeError<T>(T[] actual, T[] expected) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double maxDiff = 0, scale = 1;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(double.CreateChecked(actual[i]) - double.CreateChecked(expected[i])));
+            scale = Math.Max(scale, Math.Abs(double.CreateChecked(expected[i])));
+        }
+
+        return maxDiff / scale;
+    }
+
+    private static T[] RandomArray<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            result[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
+        }
+
+        return result;
+    }
+}
