@@ -22,7 +22,7 @@ string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "S
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout"]);
 }
 catch (ArgumentException e)
 {
@@ -33,7 +33,7 @@ catch (ArgumentException e)
 if (options.ContainsKey("help"))
 {
     Console.WriteLine($"""
-        FashionMnist: trains a 784-256-128-10 network (ReLU, softmax, Adam with cosine decay) on Fashion-MNIST.
+        FashionMnist: trains a 784-256-128-10 network (ReLU, dropout, softmax, Adam with cosine decay) on Fashion-MNIST.
 
         Usage: dotnet run --project samples/FashionMnist -c Release -- [options]
 
@@ -41,8 +41,9 @@ if (options.ContainsKey("help"))
                                 t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz) (default: {DefaultDirectory},
                                 from the Debian package dataset-fashion-mnist)
           --out DIR             where to write fashion-mnist.nnm and the curves (default: out)
-          --epochs N            training epochs (default: 20)
+          --epochs N            training epochs (default: 30)
           --batch-size N        mini-batch size (default: 128)
+          --dropout R           dropout rate after each hidden layer (default: 0.2; 0 turns it off)
           --learning-rate R     initial Adam step size, decayed to 0 by a cosine (default: 0.001)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
@@ -53,8 +54,9 @@ if (options.ContainsKey("help"))
 
 string dataDir = options.GetValueOrDefault("data") ?? DefaultDirectory;
 string outDir = options.GetValueOrDefault("out") ?? "out";
-int epochs = SampleSupport.Int(options, "epochs", 20);
+int epochs = SampleSupport.Int(options, "epochs", 30);
 int batchSize = SampleSupport.Int(options, "batch-size", 128);
+double dropout = SampleSupport.Double(options, "dropout", 0.2);
 double learningRate = SampleSupport.Double(options, "learning-rate", 0.001);
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
 long seed = SampleSupport.Int(options, "seed", 42);
@@ -85,7 +87,9 @@ AnsiConsole.MarkupLine($"Loaded {train.Count:N0} training and {test.Count:N0} te
 
 Network<float> network = new NetworkBuilder<float>(784).WithSeed(seed)
     .AddDense(256, Activation.ReLU)
+    .AddDropout(dropout)
     .AddDense(128, Activation.ReLU)
+    .AddDropout(dropout)
     .AddDense(10, Activation.Softmax)
     .Build();
 AnsiConsole.WriteLine(network.Summary());
