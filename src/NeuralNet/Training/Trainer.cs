@@ -221,6 +221,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         private readonly Network<T> _network;
         private readonly Parameter<T>[] _parameters;
         private readonly T[] _x, _y;
+
+        /// <summary>The training rows of x copied row-major once per fit: a shuffled batch then reads each sample as
+        /// one contiguous run instead of touching a different cache line for every (row, column) pair.</summary>
+        private readonly T[] _xRows;
         private readonly int _totalRows, _trainRows, _inputs, _targets, _batchSize;
         private readonly Matrix<T> _trainX, _trainY;
         private readonly Matrix<T>? _validationX, _validationY;
@@ -253,6 +257,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 _indices[i] = i;
             }
+
+            _xRows = new T[(long)trainRows * _inputs];
+            TransposeTrainingRows();
 
             _batchX = new T[_batchSize * _inputs];
             _batchY = new T[_batchSize * _targets];
@@ -405,16 +412,38 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         /// <summary>Copies rows <c>indices[start..start+rows)</c> of x and y into the column-major batch buffers.</summary>
+        /// <summary>Copies x's training rows into <see cref="_xRows"/>, in 32 x 32 tiles so reads and writes both stay in cache.</summary>
+        private void TransposeTrainingRows()
+        {
+            const int Tile = 32;
+            for (int r0 = 0; r0 < _trainRows; r0 += Tile)
+            {
+                int r1 = Math.Min(r0 + Tile, _trainRows);
+                for (int j0 = 0; j0 < _inputs; j0 += Tile)
+                {
+                    int j1 = Math.Min(j0 + Tile, _inputs);
+                    for (int r = r0; r < r1; r++)
+                    {
+                        for (int j = j0; j < j1; j++)
+                        {
+                            _xRows[(long)r * _inputs + j] = _x[(long)j * _totalRows + r];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Gathers the shuffled rows <c>_indices[start..start+rows)</c> into the column-major batch buffers.</summary>
         private void Gather(int start, int rows)
         {
             ReadOnlySpan<int> indices = _indices.AsSpan(start, rows);
-            for (int j = 0; j < _inputs; j++)
+            for (int k = 0; k < rows; k++)
             {
-                ReadOnlySpan<T> column = _x.AsSpan(j * _totalRows, _totalRows);
-                Span<T> destination = _batchX.AsSpan(j * rows, rows);
-                for (int k = 0; k < rows; k++)
+                // batch[k, j] = x[indices[k], j]: one contiguous source row, written down the batch's columns.
+                ReadOnlySpan<T> row = _xRows.AsSpan(indices[k] * _inputs, _inputs);
+                for (int j = 0; j < row.Length; j++)
                 {
-                    destination[k] = column[indices[k]];
+                    _batchX[k + j * rows] = row[j];
                 }
             }
 
