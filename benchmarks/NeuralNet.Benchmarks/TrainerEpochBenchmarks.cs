@@ -7,8 +7,9 @@ using NeuralNet.Training;
 
 namespace NeuralNet.Benchmarks;
 
-/// <summary>One training epoch of a 784-256-128-10 float network with Adam on 4,096 synthetic rows, batches of 64:
-/// the whole trainer loop (gather, forward, backward, step, finiteness checks).</summary>
+/// <summary>The reference epoch through the whole trainer: a 784-256-128-10 float network with Adam on 60,000 synthetic
+/// rows, batches of 128 (gather, forward, backward, optimiser step, finiteness checks). One invocation fits five epochs,
+/// so the once-per-fit set-up (the row-major copy of the data) is amortised as it is in real training.</summary>
 [MemoryDiagnoser]
 public class TrainerEpochBenchmarks
 {
@@ -21,11 +22,15 @@ public class TrainerEpochBenchmarks
     {
         _network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
         var random = new RandomSource(2);
-        _x = Matrix<float>.Build.Dense(4096, 784, (_, _) => (float)random.NextDouble());
-        _y = Matrix<float>.Build.Dense(4096, 1, (i, _) => i % 10);
-        _trainer = new Trainer<float>(new TrainerOptions { Epochs = 1, BatchSize = 64, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
+        _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
+        _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        _trainer = new Trainer<float>(new TrainerOptions { Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
     }
 
-    [Benchmark]
+    private const int Rows = 60_000;
+    private const int EpochsPerFit = 5;
+
+    /// <summary>Median time of one epoch.</summary>
+    [Benchmark(OperationsPerInvoke = EpochsPerFit)]
     public TrainingHistory Epoch() => _trainer.Fit(_network, _x, _y);
 }
