@@ -12,34 +12,42 @@ namespace NeuralNet.Kernels;
 /// so B is read in place, <see cref="Group"/> columns per pass over x (x's loads are shared by the group).
 /// </summary>
 /// <remarks>
-/// Large products (<c>k * n &gt;= </c><see cref="MinParallelProduct"/>) are split by columns over the GEMM workers in
-/// fixed halves (thirds, ...): thread t always reads the same slice of B, which then stays in that core's L2 from one
-/// call to the next instead of being streamed from L3 by one core. Every column's sum is computed by one thread with
-/// the same operations whatever the grouping or the split, so results do not depend on the thread count.
+/// Large products (<c>k * n &gt;= </c><see cref="MinParallelProduct"/>, two or more threads allowed) are shared with
+/// <see cref="GemmHelper"/>'s thread: the columns are cut into pieces of about <see cref="PieceMultiplyAdds"/>, the
+/// caller claims pieces from the front and the helper from the back. At equal speeds they meet in the middle, so each
+/// core reads the same half of B on every call and that half stays in its L2 instead of one core streaming all of B
+/// from L3; when the helper is late (another job on its core) the caller takes more pieces, or all of them, and never
+/// waits for it to wake. Every column's sum is computed by one thread with the same operations whatever the grouping
+/// or the split, so results do not depend on the thread count or on who computed what.
 /// </remarks>
-internal sealed unsafe class RowGemm<T> : IGemmWork where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed unsafe class RowGemm<T> : ISharedGemmWork where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Columns per pass over x: 4 columns x 2 accumulators = 8 independent FMA chains.</summary>
     internal const int Group = 4;
 
-    /// <summary>Products with at least this many multiply-adds (128 KiB of FP32 weights) are split over the workers.</summary>
+    /// <summary>Products with at least this many multiply-adds (128 KiB of FP32 weights) are shared with the helper.</summary>
     internal const long MinParallelProduct = 1L << 15;
+
+    /// <summary>Multiply-adds per claimed piece: few enough claims (one atomic each) yet fine enough to rebalance.</summary>
+    internal const long PieceMultiplyAdds = 1L << 14;
 
     [ThreadStatic] private static RowGemm<T>? s_instance;
 
     private T* _x, _b, _c;
-    private int _k, _n, _ldb, _ldc, _parts;
+    private int _k, _n, _ldb, _ldc, _pieceColumns;
     private T _alpha, _beta;
     private bool _vector;
 
-    /// <summary>Computes the product on up to <paramref name="threads"/> threads (the caller pins the storage).</summary>
+    /// <summary>Unclaimed pieces <c>[front, back)</c> as <c>front &lt;&lt; 32 | back</c>, claimed by compare-and-swap.</summary>
+    private long _unclaimed;
+
+    /// <summary>Computes the product, shared with the helper thread when <paramref name="threads"/> allows it (the
+    /// caller pins the storage).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(T* x, T* b, int ldb, T* c, int ldc, int k, int n, T alpha, T beta, GemmPath path, int threads)
     {
         bool vector = path != GemmPath.Portable && Avx2.IsSupported && Fma.IsSupported;
-        int groups = (n + Group - 1) / Group;
-        int parts = (long)k * n >= MinParallelProduct ? Math.Min(threads, groups) : 1;
-        if (parts > 1)
+        if (threads > 1 && (long)k * n >= MinParallelProduct)
         {
             RowGemm<T> self = s_instance ??= new RowGemm<T>();
             self._x = x;
@@ -52,8 +60,13 @@ internal sealed unsafe class RowGemm<T> : IGemmWork where T : unmanaged, IFloati
             self._alpha = alpha;
             self._beta = beta;
             self._vector = vector;
-            self._parts = parts;
-            if (GemmWorkers.TryRun(self, parts))
+
+            // Whole groups per piece, so a column's group (and hence its bits) is the one of the unshared product.
+            int groupsPerPiece = (int)Math.Max(1, PieceMultiplyAdds / ((long)k * Group));
+            self._pieceColumns = groupsPerPiece * Group;
+            int pieces = (n + self._pieceColumns - 1) / self._pieceColumns;
+            self._unclaimed = pieces;
+            if (GemmHelper.TryRun(self))
             {
                 return;
             }
@@ -63,13 +76,27 @@ internal sealed unsafe class RowGemm<T> : IGemmWork where T : unmanaged, IFloati
     }
 
     /// <inheritdoc />
-    public void Run(int part)
+    public void Run(bool helper)
     {
-        // Part t owns column groups [t*G/parts, (t+1)*G/parts): the same columns on every call of the same shape.
-        int groups = (_n + Group - 1) / Group;
-        int first = (int)((long)part * groups / _parts) * Group;
-        int last = Math.Min(_n, (int)((long)(part + 1) * groups / _parts) * Group);
-        Columns(_x, _b, _ldb, _c, _ldc, _k, _alpha, _beta, _vector, first, last);
+        while (true)
+        {
+            long unclaimed = Volatile.Read(ref _unclaimed);
+            int front = (int)(unclaimed >> 32), back = (int)unclaimed;
+            if (front >= back)
+            {
+                return;
+            }
+
+            int piece = helper ? back - 1 : front;
+            long claimed = helper ? ((long)front << 32) | (uint)(back - 1) : ((long)(front + 1) << 32) | (uint)back;
+            if (Interlocked.CompareExchange(ref _unclaimed, claimed, unclaimed) != unclaimed)
+            {
+                continue;
+            }
+
+            int first = piece * _pieceColumns;
+            Columns(_x, _b, _ldb, _c, _ldc, _k, _alpha, _beta, _vector, first, Math.Min(_n, first + _pieceColumns));
+        }
     }
 
     /// <summary>Columns <c>[first, last)</c> of C on the calling thread.</summary>
