@@ -4,9 +4,10 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Benchmarks;
 
 /// <summary>Latency of one sample through the reference network with
-/// <see cref="Network{T}.Predict(ReadOnlySpan{T}, Span{T})"/> (FP32). <see cref="Kernel"/> compares, in one run, the
-/// earlier one-row product (<c>dot-loop</c>: one <c>TensorPrimitives.Dot</c> per weight column, always one thread)
-/// with the four-column row kernel (<c>row</c>), which splits the large layers by columns over the threads.</summary>
+/// <see cref="Network{T}.Predict(ReadOnlySpan{T}, Span{T})"/> (FP32, one thread: one-row products never split).
+/// <see cref="Kernel"/> compares, in one run, the earlier one-row products (<c>dot-loop</c>: one
+/// <c>TensorPrimitives.Dot</c> per weight column, the reference loop for the 128x10 layer) with the four-column row
+/// kernel (<c>row</c>).</summary>
 [MemoryDiagnoser]
 public class PredictBenchmarks
 {
@@ -17,14 +18,11 @@ public class PredictBenchmarks
     [Params("dot-loop", "row")]
     public string Kernel { get; set; } = "row";
 
-    [Params(1, 2)]
-    public int Threads { get; set; } = 1;
-
     [GlobalSetup]
     public void Setup()
     {
         Gemm.RowProductDotLoop = Kernel == "dot-loop";
-        Gemm.MaxDegreeOfParallelism = Threads;
+        Gemm.MaxDegreeOfParallelism = 1;
         _network = Synthetic.ReferenceNetwork();
         _x = Synthetic.Gaussian(784, 7);
         _network.Predict(_x, _output);

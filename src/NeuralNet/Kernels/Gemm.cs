@@ -157,7 +157,7 @@ public static class Gemm
                 return;
             }
 
-            MultiplyRow(a, b, ldb, c, ldc, k, n, alpha, beta, path, threads);
+            MultiplyRow(a, b, ldb, c, ldc, k, n, alpha, beta, path);
             return;
         }
 
@@ -182,7 +182,7 @@ public static class Gemm
     }
 
     private static unsafe void MultiplyRow<T>(
-        ReadOnlySpan<T> a, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int k, int n, T alpha, T beta, GemmPath path, int threads)
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int k, int n, T alpha, T beta, GemmPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (RowProductDotLoop)
@@ -200,7 +200,7 @@ public static class Gemm
 
         fixed (T* px = a, pb = b, pc = c)
         {
-            RowGemm<T>.Run(px, pb, ldb, pc, ldc, k, n, alpha, beta, path, threads);
+            RowGemm<T>.Run(px, pb, ldb, pc, ldc, k, n, alpha, beta, path);
         }
     }
 

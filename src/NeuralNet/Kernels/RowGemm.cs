@@ -12,101 +12,25 @@ namespace NeuralNet.Kernels;
 /// so B is read in place, <see cref="Group"/> columns per pass over x (x's loads are shared by the group).
 /// </summary>
 /// <remarks>
-/// Large products (<c>k * n &gt;= </c><see cref="MinParallelProduct"/>, two or more threads allowed) are shared with
-/// <see cref="GemmHelper"/>'s thread: the columns are cut into pieces of about <see cref="PieceMultiplyAdds"/>, the
-/// caller claims pieces from the front and the helper from the back. At equal speeds they meet in the middle, so each
-/// core reads the same half of B on every call and that half stays in its L2 instead of one core streaming all of B
-/// from L3; when the helper is late (another job on its core) the caller takes more pieces, or all of them, and never
-/// waits for it to wake. Every column's sum is computed by one thread with the same operations whatever the grouping
-/// or the split, so results do not depend on the thread count or on who computed what.
+/// Runs on the calling thread: a one-row product is bound by the bandwidth at which one core reads B (see
+/// docs/benchmarks.md for the two-thread split that was measured and not kept). Every column's sum takes the same
+/// operations whether it is computed in a group of four or alone, so a column's bits do not depend on n.
 /// </remarks>
-internal sealed unsafe class RowGemm<T> : ISharedGemmWork where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe class RowGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Columns per pass over x: 4 columns x 2 accumulators = 8 independent FMA chains.</summary>
     internal const int Group = 4;
 
-    /// <summary>Products with at least this many multiply-adds (128 KiB of FP32 weights) are shared with the helper.</summary>
-    internal const long MinParallelProduct = 1L << 15;
-
-    /// <summary>Multiply-adds per claimed piece: few enough claims (one atomic each) yet fine enough to rebalance.</summary>
-    internal const long PieceMultiplyAdds = 1L << 14;
-
-    [ThreadStatic] private static RowGemm<T>? s_instance;
-
-    private T* _x, _b, _c;
-    private int _k, _n, _ldb, _ldc, _pieceColumns;
-    private T _alpha, _beta;
-    private bool _vector;
-
-    /// <summary>Unclaimed pieces <c>[front, back)</c> as <c>front &lt;&lt; 32 | back</c>, claimed by compare-and-swap.</summary>
-    private long _unclaimed;
-
-    /// <summary>Computes the product, shared with the helper thread when <paramref name="threads"/> allows it (the
-    /// caller pins the storage).</summary>
+    /// <summary>Computes the product (the caller pins the storage); <paramref name="path"/> <c>Portable</c> or a
+    /// CPU without AVX2+FMA takes one <c>TensorPrimitives.Dot</c> per column.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(T* x, T* b, int ldb, T* c, int ldc, int k, int n, T alpha, T beta, GemmPath path, int threads)
+    public static void Run(T* x, T* b, int ldb, T* c, int ldc, int k, int n, T alpha, T beta, GemmPath path)
     {
         bool vector = path != GemmPath.Portable && Avx2.IsSupported && Fma.IsSupported;
-        if (threads > 1 && (long)k * n >= MinParallelProduct)
-        {
-            RowGemm<T> self = s_instance ??= new RowGemm<T>();
-            self._x = x;
-            self._b = b;
-            self._c = c;
-            self._k = k;
-            self._n = n;
-            self._ldb = ldb;
-            self._ldc = ldc;
-            self._alpha = alpha;
-            self._beta = beta;
-            self._vector = vector;
-
-            // Whole groups per piece, so a column's group (and hence its bits) is the one of the unshared product.
-            int groupsPerPiece = (int)Math.Max(1, PieceMultiplyAdds / ((long)k * Group));
-            self._pieceColumns = groupsPerPiece * Group;
-            int pieces = (n + self._pieceColumns - 1) / self._pieceColumns;
-            self._unclaimed = pieces;
-            if (GemmHelper.TryRun(self))
-            {
-                return;
-            }
-        }
-
-        Columns(x, b, ldb, c, ldc, k, alpha, beta, vector, 0, n);
-    }
-
-    /// <inheritdoc />
-    public void Run(bool helper)
-    {
-        while (true)
-        {
-            long unclaimed = Volatile.Read(ref _unclaimed);
-            int front = (int)(unclaimed >> 32), back = (int)unclaimed;
-            if (front >= back)
-            {
-                return;
-            }
-
-            int piece = helper ? back - 1 : front;
-            long claimed = helper ? ((long)front << 32) | (uint)(back - 1) : ((long)(front + 1) << 32) | (uint)back;
-            if (Interlocked.CompareExchange(ref _unclaimed, claimed, unclaimed) != unclaimed)
-            {
-                continue;
-            }
-
-            int first = piece * _pieceColumns;
-            Columns(_x, _b, _ldb, _c, _ldc, _k, _alpha, _beta, _vector, first, Math.Min(_n, first + _pieceColumns));
-        }
-    }
-
-    /// <summary>Columns <c>[first, last)</c> of C on the calling thread.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns(T* x, T* b, int ldb, T* c, int ldc, int k, T alpha, T beta, bool vector, int first, int last)
-    {
-        int j = first;
+        int j = 0;
         if (vector)
         {
-            for (; j + Group <= last; j += Group)
+            for (; j + Group <= n; j += Group)
             {
                 DotFour(x, b + (long)j * ldb, ldb, k, out T d0, out T d1, out T d2, out T d3);
                 Store(c + (long)j * ldc, d0, alpha, beta);
@@ -116,7 +40,7 @@ internal sealed unsafe class RowGemm<T> : ISharedGemmWork where T : unmanaged, I
             }
         }
 
-        for (; j < last; j++)
+        for (; j < n; j++)
         {
             T dot = vector
                 ? DotOne(x, b + (long)j * ldb, k)
