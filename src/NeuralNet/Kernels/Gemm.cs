@@ -101,6 +101,13 @@ public static class Gemm
 
     private static int s_maxDegreeOfParallelism = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Benchmarks only: one-row products take the earlier paths (the reference loop up to <see cref="SmallProduct"/>,
+    /// else one <c>TensorPrimitives.Dot</c> per column on one thread) instead of <see cref="RowGemm{T}"/>, so both
+    /// can be timed in the same run.
+    /// </summary>
+    internal static bool RowProductDotLoop { get; set; }
+
     /// <summary>Products with at most this many multiply-adds run the reference loop (packing would dominate).</summary>
     internal const long SmallProduct = 4096;
 
@@ -133,32 +140,33 @@ public static class Gemm
 
         path = Resolve(path);
         bool vectorType = typeof(T) == typeof(float) || typeof(T) == typeof(double);
-        if (!vectorType || k == 0 || T.IsZero(alpha) || (long)m * n * k <= SmallProduct || (path == GemmPath.Portable && !Vector128.IsHardwareAccelerated))
+        if (!vectorType || k == 0 || T.IsZero(alpha) || (path == GemmPath.Portable && !Vector128.IsHardwareAccelerated))
         {
-            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-
-        if (n == 1)
-        {
-            // One column (e.g. a single-output layer): the reference loop's column axpys / dot products read each
-            // element of A once; a packed 6-column panel would be five-sixths zeros.
             ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
         if (m == 1 && !transposeB && (transposeA || lda == 1))
         {
-            // One row (a single sample): C[0, j] = alpha * dot(op(A) row, B[:, j]) + beta * C[0, j]; packing B
-            // would copy every weight once for a single use.
-            ReadOnlySpan<T> row = a[..k];
-            for (int j = 0; j < n; j++)
+            // One row (a single sample), small products included: the reference loop would make one length-1 axpy
+            // call per multiply-add. C[0, j] = alpha * dot(op(A) row, B[:, j]) + beta * C[0, j]; packing B would
+            // copy every weight once for a single use.
+            if (RowProductDotLoop && (long)n * k <= SmallProduct)
             {
-                T dot = alpha * TensorPrimitives.Dot(row, b.Slice(j * ldb, k));
-                ref T cj = ref c[j * ldc];
-                cj = T.IsZero(beta) ? dot : dot + beta * cj;
+                ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                return;
             }
 
+            MultiplyRow(a, b, ldb, c, ldc, k, n, alpha, beta, path);
+            return;
+        }
+
+        if ((long)m * n * k <= SmallProduct || n == 1)
+        {
+            // Tiny products: packing would dominate. One column (e.g. a single-output layer): the reference loop's
+            // column axpys / dot products read each element of A once; a packed 6-column panel would be five-sixths
+            // zeros.
+            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
@@ -170,6 +178,29 @@ public static class Gemm
                 TransposeA = transposeA, TransposeB = transposeB, Alpha = alpha, Beta = beta, Path = path,
             };
             ParallelGemm<T>.Run(in job, threads);
+        }
+    }
+
+    private static unsafe void MultiplyRow<T>(
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int k, int n, T alpha, T beta, GemmPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (RowProductDotLoop)
+        {
+            ReadOnlySpan<T> row = a[..k];
+            for (int j = 0; j < n; j++)
+            {
+                T dot = alpha * TensorPrimitives.Dot(row, b.Slice(j * ldb, k));
+                ref T cj = ref c[j * ldc];
+                cj = T.IsZero(beta) ? dot : dot + beta * cj;
+            }
+
+            return;
+        }
+
+        fixed (T* px = a, pb = b, pc = c)
+        {
+            RowGemm<T>.Run(px, pb, ldb, pc, ldc, k, n, alpha, beta, path);
         }
     }
 

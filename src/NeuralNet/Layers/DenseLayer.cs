@@ -143,6 +143,13 @@ public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPoint
         // Z = X · W, then Z[:, j] += b[j] (one contiguous column per output unit).
         Gemm.Multiply(false, false, batchSize, OutputSize, InputSize, T.One, input, batchSize, _weights.Value, InputSize, T.Zero, z, batchSize);
         ReadOnlySpan<T> b = _bias.Value;
+        if (batchSize == 1)
+        {
+            // One sample: z is a single row, contiguous like b, so the bias is one vector add (same sums).
+            TensorPrimitives.Add(z, b, z);
+            return;
+        }
+
         for (int j = 0; j < b.Length; j++)
         {
             Span<T> column = z.Slice(j * batchSize, batchSize);

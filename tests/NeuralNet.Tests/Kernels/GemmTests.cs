@@ -12,12 +12,12 @@ public sealed class GemmTests
         Avx2.IsSupported && Fma.IsSupported ? [nameof(GemmPath.Portable), nameof(GemmPath.Avx2)] : [nameof(GemmPath.Portable)];
 
     // 1x1 and tiny shapes (reference path), primes, shapes straddling MR = 16/8, NR = 6/4, KC = 256 and the
-    // 128 KiB A block, single rows (the dot-product path) and the three training products of a 784-256 layer.
+    // 128 KiB A block, single rows (the four-column row kernel, with columns left over) and the three training products of a 784-256 layer.
     private static readonly int[][] Shapes =
     [
         [1, 1, 1], [2, 3, 5], [1, 37, 300], [1, 5, 1000], [7, 11, 13], [17, 19, 23], [31, 37, 300],
         [97, 13, 257], [5, 101, 67], [130, 7, 3], [129, 131, 517], [33, 61, 40], [200, 9, 64],
-        [16, 6, 256], [32, 12, 512], [64, 784, 33], [784, 25, 64], [300, 1, 50],
+        [16, 6, 256], [32, 12, 512], [64, 784, 33], [784, 25, 64], [300, 1, 50], [1, 10, 128], [1, 130, 257],
     ];
 
     public static TheoryData<string, int, int, int, bool, bool> Cases()
@@ -196,6 +196,54 @@ public sealed class GemmTests
                 c5.Should().Equal(c1, "five threads must give the bits of one ({0}x{1}x{2})", m, n, k);
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsData))]
+    public void MultiplyCore_SingleRow_EachColumnGetsItsOwnBits(string pathName)
+    {
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new Random(4);
+        // The reference first layer, and odd shapes whose last columns fall outside the four-column groups and whose
+        // depth leaves one single-vector step and a scalar tail (265 = 16 x 16 + 8 + 1 in float): a column computed
+        // in its group of four gets the bits of the same column computed alone (a 1 x k x 1 product).
+        int[][] shapes = [[784, 256], [265, 130], [265, 3]];
+        foreach (int[] s in shapes)
+        {
+            int k = s[0], n = s[1];
+            foreach (bool transposeA in new[] { false, true })
+            {
+                float[] x = RandomArray<float>(random, k), w = RandomArray<float>(random, k * n);
+                float[] c0 = RandomArray<float>(random, n), c = (float[])c0.Clone();
+                int lda = transposeA ? k : 1;
+
+                Gemm.MultiplyCore(transposeA, false, 1, n, k, 1.25f, x, lda, w, k, 0.5f, c, 1, path, 2);
+
+                for (int j = 0; j < n; j++)
+                {
+                    float[] single = [c0[j]];
+                    Gemm.MultiplyCore(transposeA, false, 1, 1, k, 1.25f, x, lda, w.AsSpan(j * k, k), k, 0.5f, single, 1, path, 1);
+                    single[0].Should().Be(c[j], "column {0} of 1x{1}x{2}", j, n, k);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Multiply_SingleRowAfterWarmUp_AllocatesNothing()
+    {
+        const int n = 256, k = 784;
+        var random = new Random(9);
+        float[] x = RandomArray<float>(random, k), w = RandomArray<float>(random, k * n), c = new float[n];
+        Gemm.Multiply(false, false, 1, n, k, 1f, x, 1, w, k, 0f, c, 1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            Gemm.Multiply(false, false, 1, n, k, 1f, x, 1, w, k, 0f, c, 1);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
 
     [Fact]
