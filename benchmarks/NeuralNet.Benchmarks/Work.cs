@@ -18,6 +18,7 @@ public static class Work
         switch (name)
         {
             case "GemmBenchmarks`1":
+            case nameof(GemmKernelBenchmarks):
                 (int m, int k, int n, _, _) = GemmShape.Parse((string)benchmarkCase.Parameters["Shape"]);
                 return 2.0 * m * k * n;
             case nameof(DenseLayerBenchmarks):
@@ -27,6 +28,8 @@ public static class Work
                 return 2.0 * ReferenceStepMacs * TrainingStepBenchmarks.Batch;
             case nameof(EpochBenchmarks):
                 return 2.0 * ReferenceStepMacs * EpochBenchmarks.Samples;
+            case nameof(TrainerEpochBenchmarks):
+                return 2.0 * ReferenceStepMacs * 60_000;
             case nameof(PredictBenchmarks):
                 return 2.0 * ReferenceForwardMacs;
             default:

@@ -72,11 +72,11 @@ public static class Gemm
     }
 
     /// <summary>
-    /// Whether the AVX-512 micro-kernel may be used on CPUs that support AVX-512F. Off by default (the AVX2 kernel
-    /// runs instead) because that path has not been measured on AVX-512 hardware; the environment variable
-    /// <c>NEURALNET_GEMM_AVX512=1</c> turns it on at start-up.
+    /// Whether the AVX-512 micro-kernel may be used on CPUs that support AVX-512F (on by default; without AVX-512F the
+    /// AVX2 kernel runs whatever this says). The environment variable <c>NEURALNET_GEMM_AVX512=0</c> turns it off at
+    /// start-up. Both kernels accumulate every element of C in the same depth order, so they give the same bits.
     /// </summary>
-    public static bool EnableAvx512 { get; set; } = Environment.GetEnvironmentVariable("NEURALNET_GEMM_AVX512") == "1";
+    public static bool EnableAvx512 { get; set; } = Environment.GetEnvironmentVariable("NEURALNET_GEMM_AVX512") != "0";
 
     /// <summary>The micro-kernel <see cref="Multiply{T}"/> uses on this machine for <typeparamref name="T"/>,
     /// e.g. <c>avx2-fma 16x6</c>.</summary>
