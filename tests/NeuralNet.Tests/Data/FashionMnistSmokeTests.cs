@@ -5,30 +5,63 @@ using NeuralNet.Tests.TestSupport;
 
 namespace NeuralNet.Tests.Data;
 
-/// <summary>Reads the real Fashion-MNIST files of the Debian package <c>dataset-fashion-mnist</c> and learns from them.</summary>
+/// <summary>
+/// Reads the real Fashion-MNIST test files and learns from them: from Debian's <c>dataset-fashion-mnist</c> package when
+/// it is installed (as <c>.ci/run</c> does), otherwise from the byte-identical copy under <c>samples/data</c>.
+/// </summary>
 public class FashionMnistSmokeTests
 {
-    private const string Directory = "/usr/share/datasets/fashion-mnist";
+    private const string PackageDirectory = "/usr/share/datasets/fashion-mnist";
 
     private static string RequireFile(string name)
     {
-        string path = Path.Combine(Directory, name);
-        if (!File.Exists(path))
+        string package = Path.Combine(PackageDirectory, name);
+        if (File.Exists(package))
         {
-            Assert.Fail($"{path} is missing: install the Fashion-MNIST data with `sudo apt-get install dataset-fashion-mnist` (.ci/run does this).");
+            return package;
         }
 
-        return path;
+        string shipped = Path.Combine(ShippedDirectory(), name);
+        if (!File.Exists(shipped))
+        {
+            Assert.Fail($"Neither {package} nor {shipped} exists: install `dataset-fashion-mnist` or restore samples/data from the repository.");
+        }
+
+        return shipped;
+    }
+
+    private static string ShippedDirectory()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "NeuralNet.sln")))
+            {
+                return Path.Combine(d.FullName, "samples", "data", "fashion-mnist");
+            }
+        }
+
+        return Path.Combine("samples", "data", "fashion-mnist");
     }
 
     [Fact]
-    public void ReadDimensions_RealTrainingFiles_AreSixtyThousandImagesOf28x28()
+    public void ReadDimensions_RealTestFiles_AreTenThousandImagesOf28x28WithAThousandPerClass()
     {
-        IdxFile.ReadDimensions(RequireFile("train-images-idx3-ubyte.gz"), out IdxDataType type).Should().Equal(60000, 28, 28);
+        IdxFile.ReadDimensions(RequireFile("t10k-images-idx3-ubyte.gz"), out IdxDataType type).Should().Equal(10000, 28, 28);
         type.Should().Be(IdxDataType.UnsignedByte);
-        int[] labels = IdxFile.ReadLabels(RequireFile("train-labels-idx1-ubyte.gz"));
-        labels.Should().HaveCount(60000);
-        labels.Distinct().Order().Should().Equal(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        int[] labels = IdxFile.ReadLabels(RequireFile("t10k-labels-idx1-ubyte.gz"));
+        labels.Should().HaveCount(10000);
+        labels.GroupBy(l => l).Select(g => (g.Key, Count: g.Count())).OrderBy(g => g.Key)
+            .Should().Equal(Enumerable.Range(0, 10).Select(c => (c, 1000)));
+    }
+
+    [Theory]
+    [InlineData("t10k-images-idx3-ubyte.gz", "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa")]
+    [InlineData("t10k-labels-idx1-ubyte.gz", "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05")]
+    public void ShippedCopy_MatchesThePublishedFile(string name, string sha256)
+    {
+        // The hashes of the Debian package's files, recorded in samples/data/README.md.
+        byte[] bytes = File.ReadAllBytes(Path.Combine(ShippedDirectory(), name));
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)).Should().Be(sha256);
     }
 
     [Fact]
