@@ -3,7 +3,8 @@ namespace NeuralNet.Schedules;
 /// <summary>
 /// Multiplies the rate by <see cref="Factor"/> when the monitored value (validation loss, or training loss without a
 /// validation set) has not improved by more than <see cref="MinDelta"/> for <see cref="Patience"/> epochs, never going
-/// below <see cref="MinRate"/> (Keras' <c>ReduceLROnPlateau</c>). Stateful: one instance per training run.
+/// below <see cref="MinRate"/> (Keras' <c>ReduceLROnPlateau</c>). Stateful: one instance per training run; its state
+/// (best value, epochs waited, <see cref="Scale"/>) goes into checkpoints through <see cref="ExportState"/>.
 /// </summary>
 public sealed class ReduceOnPlateau : ILearningRateSchedule
 {
@@ -73,5 +74,45 @@ public sealed class ReduceOnPlateau : ILearningRateSchedule
         _best = double.PositiveInfinity;
         _wait = 0;
         Scale = 1.0;
+    }
+
+    /// <summary>The state as <c>[best, wait, scale]</c>: the best monitored value so far (<c>+∞</c> before the first
+    /// epoch), the epochs since it without improvement, and <see cref="Scale"/>.</summary>
+    /// <returns>A fresh three-element list.</returns>
+    public IReadOnlyList<double> ExportState() => [_best, _wait, Scale];
+
+    /// <summary>Restores a state from <see cref="ExportState"/>.</summary>
+    /// <param name="state"><c>[best, wait, scale]</c>: best not NaN nor <c>-∞</c>, wait a non-negative integer, scale
+    /// finite in (0, 1].</param>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="state"/> does not have three values or one is out of range;
+    /// the schedule is left unchanged.</exception>
+    public void ImportState(IReadOnlyList<double> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count != 3)
+        {
+            throw new ArgumentException($"ReduceOnPlateau state is [best, wait, scale]; received {state.Count} values.", nameof(state));
+        }
+
+        double best = state[0], wait = state[1], scale = state[2];
+        if (double.IsNaN(best) || double.IsNegativeInfinity(best))
+        {
+            throw new ArgumentException($"ReduceOnPlateau best value must be a number or +infinity. Received: best={best}", nameof(state));
+        }
+
+        if (!(wait >= 0 && wait <= int.MaxValue && wait == Math.Floor(wait)))
+        {
+            throw new ArgumentException($"ReduceOnPlateau wait must be a non-negative integer. Received: wait={wait}", nameof(state));
+        }
+
+        if (!(double.IsFinite(scale) && scale > 0 && scale <= 1))
+        {
+            throw new ArgumentException($"ReduceOnPlateau scale must be finite in (0, 1]. Received: scale={scale}", nameof(state));
+        }
+
+        _best = best;
+        _wait = (int)wait;
+        Scale = scale;
     }
 }

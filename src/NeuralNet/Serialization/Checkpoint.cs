@@ -2,24 +2,29 @@ using System.Numerics;
 using System.Text.Json;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
+using NeuralNet.Schedules;
 
 namespace NeuralNet.Serialization;
 
 /// <summary>
 /// Training checkpoints: a model file (see <see cref="ModelFile"/>) whose manifest also holds a <c>checkpoint</c>
-/// section (epochs completed, the optimiser's name, step count, scalars and tensor lengths, and the random-stream
-/// state of every dropout layer) and whose archive holds the optimiser's state tensors as little-endian doubles
+/// section (epochs completed, the optimiser's name, step count, scalars and tensor lengths, the random-stream
+/// state of every dropout layer, and the learning-rate schedule's name and state when one is given) and whose archive holds the optimiser's state tensors as little-endian doubles
 /// (<c>optimizer/{index}.bin</c>). Resuming from one with the same trainer options ends with weights bit-identical to
 /// an uninterrupted run: the trainer replays the shuffles of the completed epochs from its seed.
 /// </summary>
 /// <remarks>
-/// Learning-rate schedules that keep state (reduce-on-plateau) and early-stopping counters are not part of a
-/// checkpoint; resume bit-exactly with stateless schedules. Malformed checkpoints raise
-/// <see cref="InvalidDataFileException"/>, as model files do.
+/// Early-stopping counters (best value, epochs waited, best weights) are not part of a checkpoint. Infinite schedule
+/// state values (reduce-on-plateau's best value before its first epoch) are written as the JSON strings
+/// <c>"Infinity"</c> and <c>"-Infinity"</c>. Malformed checkpoints raise <see cref="InvalidDataFileException"/>, as
+/// model files do; checkpoints without a schedule entry still load.
 /// </remarks>
 public static class Checkpoint
 {
     private const int MaxOptimizerTensors = 1 << 16;
+    private const int MaxScheduleValues = 1 << 16;
+    private const string PositiveInfinity = "Infinity";
+    private const string NegativeInfinity = "-Infinity";
 
     /// <summary>Writes a checkpoint atomically.</summary>
     /// <param name="path">Destination; replaced if it exists.</param>
@@ -27,11 +32,13 @@ public static class Checkpoint
     /// <param name="optimizer">Its optimiser; <see cref="IOptimizer.ExportState"/> is saved.</param>
     /// <param name="epochsCompleted">Epochs completed so far (at least 0).</param>
     /// <param name="options">Scaler, labels and metadata to keep with the model; none when null.</param>
+    /// <param name="schedule">The trainer's learning-rate schedule; its type name and
+    /// <see cref="ILearningRateSchedule.ExportState"/> are saved. None when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochsCompleted"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The network cannot be saved (see <see cref="ModelFile.Save{T}"/>) or the
-    /// optimiser state holds non-finite values.</exception>
-    public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null)
+    /// <exception cref="ArgumentException">The network cannot be saved (see <see cref="ModelFile.Save{T}"/>), the
+    /// optimiser state holds non-finite values, or the schedule state holds NaN.</exception>
+    public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null, ILearningRateSchedule? schedule = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -53,9 +60,25 @@ public static class Checkpoint
             }
         }
 
+        double[]? scheduleState = null;
+        if (schedule is not null)
+        {
+            // Copied so the values written are the ones checked.
+            IReadOnlyList<double> exported = schedule.ExportState();
+            scheduleState = new double[exported.Count];
+            for (int i = 0; i < scheduleState.Length; i++)
+            {
+                scheduleState[i] = exported[i];
+                if (double.IsNaN(scheduleState[i]))
+                {
+                    throw new ArgumentException($"The {schedule.GetType().Name} schedule state holds NaN at index {i}.", nameof(schedule));
+                }
+            }
+        }
+
         ModelFile.WriteAtomically(path, zip =>
         {
-            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted));
+            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState));
             for (int i = 0; i < state.Tensors.Count; i++)
             {
                 ModelFile.WriteTensor<double>(zip, OptimizerEntry(i), state.Tensors[i]);
@@ -65,7 +88,8 @@ public static class Checkpoint
 
     /// <summary>Reads a checkpoint written by <see cref="Save{T}"/>.</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <returns>The network (with dropout streams restored), the optimiser state and the epochs completed.</returns>
+    /// <returns>The network (with dropout streams restored), the optimiser state, the schedule state if one was saved,
+    /// and the epochs completed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">The file is not a valid checkpoint; the message says why.</exception>
@@ -108,14 +132,28 @@ public static class Checkpoint
                 JsonElement scalars = optimizer.GetArray("scalars", MaxOptimizerTensors);
                 double[] scalarValues = optimizer.GetFiniteDoubles("scalars", scalars.GetArrayLength());
                 RestoreRandomStates(model.Network, section, name);
-                return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs);
+                string? scheduleName = null;
+                double[]? scheduleState = null;
+                if (section.Has("schedule"))
+                {
+                    JsonSection schedule = section.GetObject("schedule", $"{name}: checkpoint schedule");
+                    scheduleName = schedule.GetString("name");
+                    if (scheduleName.Length == 0)
+                    {
+                        throw new InvalidDataFileException($"{name}: checkpoint schedule field 'name' is empty.");
+                    }
+
+                    scheduleState = ReadScheduleState(schedule.GetArray("state", MaxScheduleValues), name);
+                }
+
+                return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs, scheduleName, scheduleState);
             }
         });
     }
 
     private static string OptimizerEntry(int index) => $"optimizer/{index}.bin";
 
-    private static void WriteSection<T>(Utf8JsonWriter json, Network<T> network, OptimizerState state, int epochs)
+    private static void WriteSection<T>(Utf8JsonWriter json, Network<T> network, OptimizerState state, int epochs, string? scheduleName, double[]? scheduleState)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         json.WriteStartObject("checkpoint");
@@ -157,7 +195,62 @@ public static class Checkpoint
         }
 
         json.WriteEndArray();
+        if (scheduleName is not null && scheduleState is not null)
+        {
+            json.WriteStartObject("schedule");
+            json.WriteString("name", scheduleName);
+            json.WriteStartArray("state");
+            foreach (double v in scheduleState)
+            {
+                // JSON has no infinity; the strings follow System.Text.Json's named floating-point literals.
+                if (double.IsPositiveInfinity(v))
+                {
+                    json.WriteStringValue(PositiveInfinity);
+                }
+                else if (double.IsNegativeInfinity(v))
+                {
+                    json.WriteStringValue(NegativeInfinity);
+                }
+                else
+                {
+                    json.WriteNumberValue(v);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
+    }
+
+    private static double[] ReadScheduleState(JsonElement array, string name)
+    {
+        var state = new double[array.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out double v) && double.IsFinite(v))
+            {
+                state[i] = v;
+            }
+            else if (item.ValueKind == JsonValueKind.String && item.ValueEquals(PositiveInfinity))
+            {
+                state[i] = double.PositiveInfinity;
+            }
+            else if (item.ValueKind == JsonValueKind.String && item.ValueEquals(NegativeInfinity))
+            {
+                state[i] = double.NegativeInfinity;
+            }
+            else
+            {
+                throw new InvalidDataFileException($"{name}: checkpoint schedule state[{i}] must be a finite number, \"{PositiveInfinity}\" or \"{NegativeInfinity}\", found {JsonSection.Describe(item)}.");
+            }
+
+            i++;
+        }
+
+        return state;
     }
 
     private static void RestoreRandomStates<T>(Network<T> network, JsonSection section, string name) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Optimizers;
+using NeuralNet.Schedules;
 using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
@@ -7,8 +8,9 @@ namespace NeuralNet.Serialization;
 /// <summary>
 /// Writes a checkpoint every <see cref="EveryEpochs"/> epochs when given to the trainer as its
 /// <see cref="IProgress{T}"/> of <see cref="EpochReport"/>; forwards each report to an inner progress sink.
-/// The trainer reports synchronously at the end of an epoch, after its last step, so the checkpoint holds that
-/// epoch's weights and optimiser state.
+/// The trainer reports synchronously at the end of an epoch, after its last step and after the schedule's
+/// <see cref="ILearningRateSchedule.OnEpochEnd"/>, so the checkpoint holds that epoch's weights, optimiser state and
+/// (when a schedule is given) schedule state.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,6 +20,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
     private readonly IOptimizer _optimizer;
     private readonly ModelSaveOptions? _options;
     private readonly IProgress<EpochReport>? _inner;
+    private readonly ILearningRateSchedule? _schedule;
 
     /// <summary>Creates the writer.</summary>
     /// <param name="path">Checkpoint file, overwritten atomically each time.</param>
@@ -26,9 +29,10 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
     /// <param name="everyEpochs">Write after every this many epochs.</param>
     /// <param name="options">Scaler, labels and metadata to keep with the model.</param>
     /// <param name="inner">Receives every report too.</param>
+    /// <param name="schedule">The trainer's learning-rate schedule, saved with each checkpoint; none when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="everyEpochs"/> is not positive.</exception>
-    public CheckpointWriter(string path, Network<T> network, IOptimizer optimizer, int everyEpochs = 1, ModelSaveOptions? options = null, IProgress<EpochReport>? inner = null)
+    public CheckpointWriter(string path, Network<T> network, IOptimizer optimizer, int everyEpochs = 1, ModelSaveOptions? options = null, IProgress<EpochReport>? inner = null, ILearningRateSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(network);
@@ -40,6 +44,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
         EveryEpochs = everyEpochs;
         _options = options;
         _inner = inner;
+        _schedule = schedule;
     }
 
     /// <summary>Epochs between checkpoints.</summary>
@@ -55,7 +60,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
         _inner?.Report(value);
         if (value.Epoch % EveryEpochs == 0)
         {
-            Checkpoint.Save(_path, _network, _optimizer, value.Epoch, _options);
+            Checkpoint.Save(_path, _network, _optimizer, value.Epoch, _options, _schedule);
             LastCheckpointEpoch = value.Epoch;
         }
     }

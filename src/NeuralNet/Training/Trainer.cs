@@ -77,10 +77,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="y">Training targets.</param>
     /// <param name="validationX">Validation inputs, or null to use <see cref="TrainerOptions.ValidationFraction"/>.</param>
     /// <param name="validationY">Validation targets (null exactly when <paramref name="validationX"/> is).</param>
-    /// <param name="progress">Receives each epoch's report.</param>
+    /// <param name="progress">Receives each epoch's report, after the schedule's <see cref="Schedules.ILearningRateSchedule.OnEpochEnd"/> for that epoch.</param>
     /// <param name="onBatch">Called after every batch (synchronously, on the training thread).</param>
     /// <param name="initialEpoch">Epochs already done. 0 starts afresh (resets the optimiser and schedule state); a
-    /// positive value resumes: the optimiser keeps its (possibly imported) state, the shuffles of the epochs already
+    /// positive value resumes: the optimiser and schedule keep their (possibly imported) state, the shuffles of the epochs already
     /// done are replayed, and training runs epochs <c>initialEpoch + 1</c> to <see cref="TrainerOptions.Epochs"/>.</param>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
     /// <returns>The history of the epochs run by this call.</returns>
@@ -352,8 +352,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
                 EpochReport report = EndOfEpoch(epoch + 1, lossSum / _trainRows, rate, started, health);
                 history.Add(report);
-                progress?.Report(report);
+                // The schedule sees the epoch before the progress sink does, so a checkpoint written from the sink holds
+                // the schedule state that the next epoch will use.
                 _options.Schedule.OnEpochEnd(epoch, report.ValidationLoss ?? report.Loss);
+                progress?.Report(report);
 
                 if (early is not null)
                 {

@@ -42,4 +42,60 @@ public class ScheduleTests
     [Fact]
     public void Cosine_WarmupNotBelowTotal_Throws() =>
         FluentActions.Invoking(() => new CosineSchedule(5, 5)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("warmupEpochs");
+
+    [Fact]
+    public void ReduceOnPlateau_ExportImport_ContinuesIdentically()
+    {
+        var original = new ReduceOnPlateau(factor: 0.5, patience: 2);
+        original.OnEpochEnd(0, 1.0);   // best 1.0
+        original.OnEpochEnd(1, 1.0);   // wait 1
+        original.OnEpochEnd(2, 1.0);   // wait 2 -> scale 0.5, wait 0
+        original.OnEpochEnd(3, 1.0);   // wait 1
+        original.ExportState().Should().Equal(1.0, 1, 0.5);
+
+        var copy = new ReduceOnPlateau(factor: 0.5, patience: 2);
+        copy.ImportState(original.ExportState());
+        original.OnEpochEnd(4, 1.0);   // wait 2 -> scale 0.25
+        copy.OnEpochEnd(4, 1.0);
+
+        copy.Scale.Should().Be(0.25);
+        copy.ExportState().Should().Equal(original.ExportState());
+        copy.GetLearningRate(0.1, 5).Should().Be(original.GetLearningRate(0.1, 5));
+    }
+
+    [Fact]
+    public void ReduceOnPlateau_FreshState_HasInfiniteBest() =>
+        new ReduceOnPlateau().ExportState().Should().Equal(double.PositiveInfinity, 0, 1);
+
+    [Theory]
+    [InlineData(1.0, 0, 1.5)]
+    [InlineData(1.0, 0, 0)]
+    [InlineData(1.0, 0, double.NaN)]
+    [InlineData(1.0, -1, 0.5)]
+    [InlineData(1.0, 0.5, 0.5)]
+    [InlineData(double.NaN, 0, 0.5)]
+    [InlineData(double.NegativeInfinity, 0, 0.5)]
+    public void ReduceOnPlateau_ImportOutOfRange_ThrowsAndKeepsState(double best, double wait, double scale)
+    {
+        var schedule = new ReduceOnPlateau();
+
+        Action act = () => schedule.ImportState([best, wait, scale]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("state");
+        schedule.ExportState().Should().Equal(double.PositiveInfinity, 0, 1);
+    }
+
+    [Fact]
+    public void ReduceOnPlateau_ImportWrongLength_ThrowsArgument() =>
+        FluentActions.Invoking(() => new ReduceOnPlateau().ImportState([1.0, 0])).Should().Throw<ArgumentException>().WithParameterName("state");
+
+    [Fact]
+    public void StatelessSchedule_ExportsNothingAndRejectsState()
+    {
+        ILearningRateSchedule schedule = new StepSchedule(3, 0.5);
+        schedule.ExportState().Should().BeEmpty();
+        schedule.ImportState([]);
+
+        FluentActions.Invoking(() => schedule.ImportState([1.0])).Should().Throw<ArgumentException>().WithParameterName("state");
+    }
 }

@@ -1,8 +1,11 @@
 using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Schedules;
 using NeuralNet.Serialization;
 using NeuralNet.Tests.TestSupport;
 using NeuralNet.Training;
@@ -131,5 +134,174 @@ public class CheckpointTests
         Action act = () => Checkpoint.Load<double>(path);
 
         act.Should().Throw<InvalidDataFileException>().WithMessage("*optimizer tensor 0*declares 8 bytes*");
+    }
+
+    // Training loss as the monitor (no validation set). Losses of the uninterrupted run, epochs 1-8 (rate in brackets):
+    // 1.3289 (0.01), 1.0468 (0.01), 0.8938 (0.01), 0.7263 (0.005), 0.6537 (0.005), 0.7103 (0.0025), 0.7047 (0.00125),
+    // 0.6906 (0.000625). With minDelta 0.2 and patience 1: epoch 3 improves on 1.0468 by only 0.15 -> halve; epoch 4
+    // improves by 0.32 -> new best 0.7263; epochs 5-7 do not -> halve each time. So the rate drops before and after
+    // the checkpoint at epoch 4, and the checkpoint must carry epoch 4's new best (asserted below).
+    private static ReduceOnPlateau Plateau() => new(factor: 0.5, patience: 1, minDelta: 0.2);
+
+    private static TrainerOptions PlateauOptions(IOptimizer optimizer, ReduceOnPlateau schedule) =>
+        Options(optimizer) with { Epochs = 8, Schedule = schedule };
+
+    /// <summary>Trains 4 of 8 epochs with a checkpoint after epoch 4, then resumes from the file into a fresh network,
+    /// optimiser and schedule; the schedule state is restored only when <paramref name="restoreSchedule"/>.</summary>
+    private static (Network<double> Straight, TrainingHistory StraightHistory, TrainingHistory Resumed, TrainingCheckpoint<double> Checkpoint) RunPlateau(TempDirectory dir, bool restoreSchedule)
+    {
+        string path = dir.File("plateau.ckpt");
+        Network<double> straight = Build();
+        TrainingHistory straightHistory = new Trainer<double>(PlateauOptions(new Adam(0.01), Plateau())).Fit(straight, X, Y);
+
+        Network<double> first = Build();
+        var adam = new Adam(0.01);
+        ReduceOnPlateau schedule = Plateau();
+        using var cancel = new CancellationTokenSource();
+        var writer = new CheckpointWriter<double>(path, first, adam, everyEpochs: 4, inner: new CancelAfter(4, cancel), schedule: schedule);
+        new Trainer<double>(PlateauOptions(adam, schedule)).Fit(first, X, Y, writer, cancel.Token).Epochs.Should().HaveCount(4);
+
+        TrainingCheckpoint<double> checkpoint = Checkpoint.Load<double>(path);
+        var resumedAdam = new Adam(0.01);
+        checkpoint.RestoreOptimizer(resumedAdam);
+        ReduceOnPlateau resumedSchedule = Plateau();
+        if (restoreSchedule)
+        {
+            checkpoint.RestoreSchedule(resumedSchedule);
+        }
+
+        TrainingHistory resumed = new Trainer<double>(PlateauOptions(resumedAdam, resumedSchedule))
+            .Fit(checkpoint.Network, X, Y, null, null, initialEpoch: checkpoint.EpochsCompleted);
+        return (straight, straightHistory, resumed, checkpoint);
+    }
+
+    private static void EditManifest(string path, Action<JsonObject> edit)
+    {
+        using ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        ZipArchiveEntry entry = zip.GetEntry("manifest.json")!;
+        JsonObject manifest;
+        using (Stream s = entry.Open())
+        {
+            manifest = JsonNode.Parse(s)!.AsObject();
+        }
+
+        entry.Delete();
+        edit(manifest);
+        using Stream output = zip.CreateEntry("manifest.json").Open();
+        output.Write(Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+    }
+
+    [Fact]
+    public void Resume_WithReduceOnPlateauRestored_EndsBitIdenticalToUninterruptedRun()
+    {
+        using var dir = new TempDirectory();
+        var (straight, straightHistory, resumed, checkpoint) = RunPlateau(dir, restoreSchedule: true);
+        Network<double> network = checkpoint.Network;
+
+        // The rate of epoch e is the base rate times the scale after epochs 1..e-1; it must drop before and after the
+        // checkpoint, or the test proves nothing. The checkpoint holds the state after epoch 4's update: best = its loss.
+        double[] rates = straightHistory.Epochs.Select(e => e.LearningRate).ToArray();
+        rates[3].Should().BeLessThan(rates[0], "the rate drops before the checkpoint");
+        rates[7].Should().BeLessThan(rates[4], "the rate drops after the checkpoint");
+        checkpoint.ScheduleState.Should().Equal(straightHistory.Epochs[3].Loss, 0, 0.5);
+        resumed.Epochs.Select(e => e.LearningRate).Should().Equal(rates[4..]);
+        for (int l = 0; l < straight.Layers.Count; l++)
+        {
+            var expected = straight.Layers[l].Parameters.Concat(straight.Layers[l].Buffers).ToArray();
+            var actual = network.Layers[l].Parameters.Concat(network.Layers[l].Buffers).ToArray();
+            for (int p = 0; p < expected.Length; p++)
+            {
+                actual[p].Value.ToArray().Should().Equal(expected[p].Value.ToArray(), $"layer {l} tensor {expected[p].Name} must match bit for bit");
+            }
+        }
+    }
+
+    [Fact]
+    public void Resume_WithoutScheduleState_Differs()
+    {
+        // The control for the test above: a fresh schedule restarts at scale 1, so the resumed weights differ.
+        using var dir = new TempDirectory();
+        var (straight, straightHistory, resumed, checkpoint) = RunPlateau(dir, restoreSchedule: false);
+
+        resumed.Epochs[0].LearningRate.Should().BeGreaterThan(straightHistory.Epochs[4].LearningRate);
+        checkpoint.Network.Parameters[0].Value.ToArray().Should().NotEqual(straight.Parameters[0].Value.ToArray());
+    }
+
+    [Fact]
+    public void Load_FreshReduceOnPlateau_RoundTripsInfiniteBest()
+    {
+        // Before its first epoch the best value is +infinity, which JSON numbers cannot hold.
+        using var dir = new TempDirectory();
+        Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 0, schedule: Plateau());
+        TrainingCheckpoint<double> checkpoint = Checkpoint.Load<double>(dir.File("c.ckpt"));
+        ReduceOnPlateau restored = Plateau();
+        restored.ImportState([0.5, 0, 0.25]);
+
+        checkpoint.RestoreSchedule(restored);
+
+        checkpoint.ScheduleName.Should().Be("ReduceOnPlateau");
+        restored.ExportState().Should().Equal(double.PositiveInfinity, 0, 1);
+    }
+
+    [Fact]
+    public void Load_WithoutScheduleSection_LoadsAndRestoresNothingIntoStatelessSchedule()
+    {
+        using var dir = new TempDirectory();
+        Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 2);
+        TrainingCheckpoint<double> checkpoint = Checkpoint.Load<double>(dir.File("c.ckpt"));
+
+        checkpoint.ScheduleName.Should().BeNull();
+        checkpoint.ScheduleState.Should().BeNull();
+        checkpoint.RestoreSchedule(ConstantSchedule.Instance);
+        FluentActions.Invoking(() => checkpoint.RestoreSchedule(Plateau())).Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
+    public void RestoreSchedule_OtherKind_ThrowsArgument()
+    {
+        using var dir = new TempDirectory();
+        Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 0, schedule: Plateau());
+
+        Action act = () => Checkpoint.Load<double>(dir.File("c.ckpt")).RestoreSchedule(new StepSchedule(3, 0.5));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("schedule");
+    }
+
+    [Theory]
+    [InlineData("[1.0, 0, \"half\"]", "*schedule state[2] must be a finite number*")]
+    [InlineData("[1.0, 0, null]", "*schedule state[2] must be a finite number*found null*")]
+    [InlineData("{\"best\": 1}", "*field 'state' must be an array*")]
+    public void Load_ScheduleStateMalformed_ThrowsInvalidDataFile(string state, string message)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Checkpoint.Save(path, Build(), new Adam(), 0, schedule: Plateau());
+        EditManifest(path, m => m["checkpoint"]!["schedule"]!["state"] = JsonNode.Parse(state));
+
+        Action act = () => Checkpoint.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("[1.0, 0, 1.5]")]          // scale above 1
+    [InlineData("[1.0, 0, 0]")]            // scale 0
+    [InlineData("[1.0, -1, 0.5]")]         // negative wait
+    [InlineData("[1.0, 0.5, 0.5]")]        // fractional wait
+    [InlineData("[\"-Infinity\", 0, 0.5]")] // best can never be beaten
+    [InlineData("[1.0, 0]")]               // too short
+    public void RestoreSchedule_StateOutOfRange_ThrowsInvalidDataFile(string state)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Checkpoint.Save(path, Build(), new Adam(), 0, schedule: Plateau());
+        EditManifest(path, m => m["checkpoint"]!["schedule"]!["state"] = JsonNode.Parse(state));
+        TrainingCheckpoint<double> checkpoint = Checkpoint.Load<double>(path);
+        ReduceOnPlateau schedule = Plateau();
+
+        Action act = () => checkpoint.RestoreSchedule(schedule);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*ReduceOnPlateau state is invalid*").WithInnerException<ArgumentException>();
+        schedule.ExportState().Should().Equal(double.PositiveInfinity, 0, 1);
     }
 }
