@@ -63,7 +63,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// taken when read, with the best weights when <see cref="EarlyStoppingOptions.RestoreBestWeights"/> is on. Null when
     /// early stopping is off or no epoch has completed. It is updated before the epoch is reported to the progress
     /// sink, so a checkpoint written there holds the state after that epoch; pass it back to <c>Fit</c> with
-    /// <c>initialEpoch</c> to resume.</summary>
+    /// <c>initialEpoch</c> to resume. With several fits at once on one trainer, it follows the one started last.</summary>
     public EarlyStoppingState? EarlyStoppingState => _early?.ToState();
 
     /// <summary>Trains <paramref name="network"/> on <paramref name="x"/> and <paramref name="y"/> (validation from
