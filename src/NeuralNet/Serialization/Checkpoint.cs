@@ -1,23 +1,27 @@
+using System.IO.Compression;
 using System.Numerics;
 using System.Text.Json;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 using NeuralNet.Schedules;
+using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
 
 /// <summary>
 /// Training checkpoints: a model file (see <see cref="ModelFile"/>) whose manifest also holds a <c>checkpoint</c>
 /// section (epochs completed, the optimiser's name, step count, scalars and tensor lengths, the random-stream
-/// state of every dropout layer, and the learning-rate schedule's name and state when one is given) and whose archive holds the optimiser's state tensors as little-endian doubles
-/// (<c>optimizer/{index}.bin</c>). Resuming from one with the same trainer options ends with weights bit-identical to
-/// an uninterrupted run: the trainer replays the shuffles of the completed epochs from its seed.
+/// state of every dropout layer, the learning-rate schedule's name and state when one is given, and early stopping's
+/// progress when given) and whose archive holds the optimiser's state tensors as little-endian doubles
+/// (<c>optimizer/{index}.bin</c>) and early stopping's best weights (<c>earlyStopping/bestWeights.bin</c>, doubles).
+/// Resuming from one with the same trainer options ends with weights bit-identical to an uninterrupted run: the
+/// trainer replays the shuffles of the completed epochs from its seed.
 /// </summary>
 /// <remarks>
-/// Early-stopping counters (best value, epochs waited, best weights) are not part of a checkpoint. Infinite schedule
-/// state values (reduce-on-plateau's best value before its first epoch) are written as the JSON strings
-/// <c>"Infinity"</c> and <c>"-Infinity"</c>. Malformed checkpoints raise <see cref="InvalidDataFileException"/>, as
-/// model files do; checkpoints without a schedule entry still load.
+/// Infinite schedule state values (reduce-on-plateau's best value before its first epoch) and a non-finite
+/// early-stopping best value are written as the JSON strings <c>"Infinity"</c>, <c>"-Infinity"</c> and (best value
+/// only) <c>"NaN"</c>. Malformed checkpoints raise <see cref="InvalidDataFileException"/>, as model files do;
+/// checkpoints without a schedule or early-stopping entry still load.
 /// </remarks>
 public static class Checkpoint
 {
@@ -25,6 +29,8 @@ public static class Checkpoint
     private const int MaxScheduleValues = 1 << 16;
     private const string PositiveInfinity = "Infinity";
     private const string NegativeInfinity = "-Infinity";
+    private const string NotANumber = "NaN";
+    private const string BestWeightsEntry = "earlyStopping/bestWeights.bin";
 
     /// <summary>Writes a checkpoint atomically.</summary>
     /// <param name="path">Destination; replaced if it exists.</param>
@@ -34,11 +40,14 @@ public static class Checkpoint
     /// <param name="options">Scaler, labels and metadata to keep with the model; none when null.</param>
     /// <param name="schedule">The trainer's learning-rate schedule; its type name and
     /// <see cref="ILearningRateSchedule.ExportState"/> are saved. None when null.</param>
+    /// <param name="earlyStopping">Early stopping's progress after epoch <paramref name="epochsCompleted"/>
+    /// (<see cref="Trainer{T}.EarlyStoppingState"/>); none when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochsCompleted"/> is negative.</exception>
     /// <exception cref="ArgumentException">The network cannot be saved (see <see cref="ModelFile.Save{T}"/>), the
-    /// optimiser state holds non-finite values, or the schedule state holds NaN.</exception>
-    public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null, ILearningRateSchedule? schedule = null)
+    /// optimiser state holds non-finite values, the schedule state holds NaN, or the early-stopping state's best epoch
+    /// is after <paramref name="epochsCompleted"/> or its best weights do not fit the network.</exception>
+    public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null, ILearningRateSchedule? schedule = null, EarlyStoppingState? earlyStopping = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -76,20 +85,38 @@ public static class Checkpoint
             }
         }
 
+        if (earlyStopping is not null)
+        {
+            if (earlyStopping.BestEpoch + earlyStopping.Wait > epochsCompleted)
+            {
+                throw new ArgumentException($"The early-stopping state (best epoch {earlyStopping.BestEpoch}, {earlyStopping.Wait} epochs waited) runs past epochsCompleted = {epochsCompleted}.", nameof(earlyStopping));
+            }
+
+            if (earlyStopping.BestWeights is { } weights && weights.Count != network.SnapshotLength)
+            {
+                throw new ArgumentException($"The early-stopping state holds {weights.Count} best-weight values but the network has {network.SnapshotLength} parameter and buffer values.", nameof(earlyStopping));
+            }
+        }
+
         ModelFile.WriteAtomically(path, zip =>
         {
-            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState));
+            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState, earlyStopping));
             for (int i = 0; i < state.Tensors.Count; i++)
             {
                 ModelFile.WriteTensor<double>(zip, OptimizerEntry(i), state.Tensors[i]);
+            }
+
+            if (earlyStopping?.BestWeights is not null)
+            {
+                ModelFile.WriteTensor<double>(zip, BestWeightsEntry, earlyStopping.BestWeightsSpan);
             }
         });
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save{T}"/>.</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <returns>The network (with dropout streams restored), the optimiser state, the schedule state if one was saved,
-    /// and the epochs completed.</returns>
+    /// <returns>The network (with dropout streams restored), the optimiser state, the schedule and early-stopping
+    /// states if they were saved, and the epochs completed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">The file is not a valid checkpoint; the message says why.</exception>
@@ -146,14 +173,17 @@ public static class Checkpoint
                     scheduleState = ReadScheduleState(schedule.GetArray("state", MaxScheduleValues), name);
                 }
 
-                return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs, scheduleName, scheduleState);
+                EarlyStoppingState? earlyStopping = section.Has("earlyStopping")
+                    ? ReadEarlyStopping(zip, section.GetObject("earlyStopping", $"{name}: checkpoint earlyStopping"), model.Network, epochs, name, length)
+                    : null;
+                return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs, scheduleName, scheduleState, earlyStopping);
             }
         });
     }
 
     private static string OptimizerEntry(int index) => $"optimizer/{index}.bin";
 
-    private static void WriteSection<T>(Utf8JsonWriter json, Network<T> network, OptimizerState state, int epochs, string? scheduleName, double[]? scheduleState)
+    private static void WriteSection<T>(Utf8JsonWriter json, Network<T> network, OptimizerState state, int epochs, string? scheduleName, double[]? scheduleState, EarlyStoppingState? earlyStopping)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         json.WriteStartObject("checkpoint");
@@ -202,26 +232,115 @@ public static class Checkpoint
             json.WriteStartArray("state");
             foreach (double v in scheduleState)
             {
-                // JSON has no infinity; the strings follow System.Text.Json's named floating-point literals.
-                if (double.IsPositiveInfinity(v))
-                {
-                    json.WriteStringValue(PositiveInfinity);
-                }
-                else if (double.IsNegativeInfinity(v))
-                {
-                    json.WriteStringValue(NegativeInfinity);
-                }
-                else
-                {
-                    json.WriteNumberValue(v);
-                }
+                WriteDouble(json, v);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
+        if (earlyStopping is not null)
+        {
+            json.WriteStartObject("earlyStopping");
+            json.WriteNumber("bestEpoch", earlyStopping.BestEpoch);
+            json.WritePropertyName("bestValue");
+            WriteDouble(json, earlyStopping.BestValue);
+            json.WriteNumber("wait", earlyStopping.Wait);
+            json.WriteBoolean("bestWeights", earlyStopping.BestWeights is not null);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
+    }
+
+    /// <summary>A number, or for a non-finite value one of System.Text.Json's named floating-point literals (JSON
+    /// numbers cannot hold them).</summary>
+    private static void WriteDouble(Utf8JsonWriter json, double v)
+    {
+        if (double.IsPositiveInfinity(v))
+        {
+            json.WriteStringValue(PositiveInfinity);
+        }
+        else if (double.IsNegativeInfinity(v))
+        {
+            json.WriteStringValue(NegativeInfinity);
+        }
+        else if (double.IsNaN(v))
+        {
+            json.WriteStringValue(NotANumber);
+        }
+        else
+        {
+            json.WriteNumberValue(v);
+        }
+    }
+
+    /// <summary>Reads the <c>earlyStopping</c> section: <c>1 &lt;= bestEpoch</c>, <c>0 &lt;= wait</c>,
+    /// <c>bestEpoch + wait &lt;= epochsCompleted</c>, and the best weights entry sized to the network when present.</summary>
+    private static EarlyStoppingState ReadEarlyStopping<T>(ZipArchive zip, JsonSection section, Network<T> network, int epochs, string name, long length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (epochs < 1)
+        {
+            throw new InvalidDataFileException($"{name}: checkpoint has an earlyStopping section but 0 epochs completed.");
+        }
+
+        int bestEpoch = section.GetInt("bestEpoch", 1, epochs);
+        int wait = section.GetInt("wait", 0, epochs - bestEpoch);
+        if (!section.Element.TryGetProperty("bestValue", out JsonElement item) || !TryReadDouble(item, allowNaN: true, out double bestValue))
+        {
+            throw new InvalidDataFileException($"{name}: checkpoint earlyStopping field 'bestValue' must be a number, \"{PositiveInfinity}\", \"{NegativeInfinity}\" or \"{NotANumber}\", found {Found(item)}.");
+        }
+
+        if (!section.Element.TryGetProperty("bestWeights", out JsonElement flag) || (flag.ValueKind != JsonValueKind.True && flag.ValueKind != JsonValueKind.False))
+        {
+            throw new InvalidDataFileException($"{name}: checkpoint earlyStopping field 'bestWeights' must be true or false, found {Found(flag)}.");
+        }
+
+        double[]? weights = null;
+        if (flag.ValueKind == JsonValueKind.True)
+        {
+            // ReadTensor checks the entry's size against the network before allocating more, and rejects non-finite values.
+            weights = new double[network.SnapshotLength];
+            ModelFile.ReadTensor<double>(zip, BestWeightsEntry, weights, $"{name}: checkpoint earlyStopping best weights", length);
+        }
+
+        return new EarlyStoppingState(bestEpoch, bestValue, wait, weights);
+    }
+
+    private static string Found(JsonElement item) => item.ValueKind == JsonValueKind.Undefined ? "nothing" : JsonSection.Describe(item);
+
+    private static bool TryReadDouble(JsonElement item, bool allowNaN, out double value)
+    {
+        if (item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out value) && double.IsFinite(value))
+        {
+            return true;
+        }
+
+        value = 0;
+        if (item.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        if (item.ValueEquals(PositiveInfinity))
+        {
+            value = double.PositiveInfinity;
+        }
+        else if (item.ValueEquals(NegativeInfinity))
+        {
+            value = double.NegativeInfinity;
+        }
+        else if (allowNaN && item.ValueEquals(NotANumber))
+        {
+            value = double.NaN;
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
     }
 
     private static double[] ReadScheduleState(JsonElement array, string name)
@@ -230,17 +349,9 @@ public static class Checkpoint
         int i = 0;
         foreach (JsonElement item in array.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out double v) && double.IsFinite(v))
+            if (TryReadDouble(item, allowNaN: false, out double v))
             {
                 state[i] = v;
-            }
-            else if (item.ValueKind == JsonValueKind.String && item.ValueEquals(PositiveInfinity))
-            {
-                state[i] = double.PositiveInfinity;
-            }
-            else if (item.ValueKind == JsonValueKind.String && item.ValueEquals(NegativeInfinity))
-            {
-                state[i] = double.NegativeInfinity;
             }
             else
             {

@@ -8,10 +8,16 @@ namespace NeuralNet.Serialization;
 /// <summary>
 /// Writes a checkpoint every <see cref="EveryEpochs"/> epochs when given to the trainer as its
 /// <see cref="IProgress{T}"/> of <see cref="EpochReport"/>; forwards each report to an inner progress sink.
-/// The trainer reports synchronously at the end of an epoch, after its last step and after the schedule's
-/// <see cref="ILearningRateSchedule.OnEpochEnd"/>, so the checkpoint holds that epoch's weights, optimiser state and
-/// (when a schedule is given) schedule state.
+/// The trainer reports synchronously at the end of an epoch, after its last step, the schedule's
+/// <see cref="ILearningRateSchedule.OnEpochEnd"/> and the early-stopping bookkeeping, so the checkpoint holds that
+/// epoch's weights, optimiser state, and (when given) schedule state and early-stopping state.
 /// </summary>
+/// <example>
+/// <code>
+/// var trainer = new Trainer&lt;float&gt;(options);
+/// trainer.Fit(network, x, y, new CheckpointWriter&lt;float&gt;("run.ckpt", network, trainer, everyEpochs: 5));
+/// </code>
+/// </example>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -21,6 +27,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
     private readonly ModelSaveOptions? _options;
     private readonly IProgress<EpochReport>? _inner;
     private readonly ILearningRateSchedule? _schedule;
+    private readonly Trainer<T>? _trainer;
 
     /// <summary>Creates the writer.</summary>
     /// <param name="path">Checkpoint file, overwritten atomically each time.</param>
@@ -47,6 +54,22 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
         _schedule = schedule;
     }
 
+    /// <summary>Creates a writer that saves everything <paramref name="trainer"/> needs to resume: its optimiser and
+    /// learning-rate schedule (from <see cref="Trainer{T}.Options"/>) and its <see cref="Trainer{T}.EarlyStoppingState"/>.</summary>
+    /// <param name="path">Checkpoint file, overwritten atomically each time.</param>
+    /// <param name="network">The network being trained.</param>
+    /// <param name="trainer">The trainer whose <c>Fit</c> receives this writer as its progress sink.</param>
+    /// <param name="everyEpochs">Write after every this many epochs.</param>
+    /// <param name="options">Scaler, labels and metadata to keep with the model.</param>
+    /// <param name="inner">Receives every report too.</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="everyEpochs"/> is not positive.</exception>
+    public CheckpointWriter(string path, Network<T> network, Trainer<T> trainer, int everyEpochs = 1, ModelSaveOptions? options = null, IProgress<EpochReport>? inner = null)
+        : this(path, network, (trainer ?? throw new ArgumentNullException(nameof(trainer))).Options.Optimizer, everyEpochs, options, inner, trainer.Options.Schedule)
+    {
+        _trainer = trainer;
+    }
+
     /// <summary>Epochs between checkpoints.</summary>
     public int EveryEpochs { get; }
 
@@ -60,7 +83,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
         _inner?.Report(value);
         if (value.Epoch % EveryEpochs == 0)
         {
-            Checkpoint.Save(_path, _network, _optimizer, value.Epoch, _options, _schedule);
+            Checkpoint.Save(_path, _network, _optimizer, value.Epoch, _options, _schedule, _trainer?.EarlyStoppingState);
             LastCheckpointEpoch = value.Epoch;
         }
     }

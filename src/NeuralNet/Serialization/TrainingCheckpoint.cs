@@ -1,21 +1,23 @@
 using System.Numerics;
 using NeuralNet.Optimizers;
 using NeuralNet.Schedules;
+using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
 
 /// <summary>A checkpoint read by <see cref="Checkpoint.Load{T}"/>: the model as trained so far, the optimiser's state,
-/// the learning-rate schedule's state (when one was saved), and the number of epochs completed. The network's dropout layers already have their random streams restored.</summary>
+/// the learning-rate schedule's and early stopping's states (when saved), and the number of epochs completed. The network's dropout layers already have their random streams restored.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class TrainingCheckpoint<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal TrainingCheckpoint(SavedModel<T> model, OptimizerState optimizerState, int epochsCompleted, string? scheduleName, IReadOnlyList<double>? scheduleState)
+    internal TrainingCheckpoint(SavedModel<T> model, OptimizerState optimizerState, int epochsCompleted, string? scheduleName, IReadOnlyList<double>? scheduleState, EarlyStoppingState? earlyStopping)
     {
         Model = model;
         OptimizerState = optimizerState;
         EpochsCompleted = epochsCompleted;
         ScheduleName = scheduleName;
         ScheduleState = scheduleState;
+        EarlyStopping = earlyStopping;
     }
 
     /// <summary>The model (network, scaler, labels, metadata).</summary>
@@ -53,6 +55,11 @@ public sealed class TrainingCheckpoint<T> where T : unmanaged, IFloatingPointIee
     /// <summary>The saved <see cref="ILearningRateSchedule.ExportState"/> (values may be infinite), or null when the
     /// checkpoint was written without a schedule.</summary>
     public IReadOnlyList<double>? ScheduleState { get; }
+
+    /// <summary>Early stopping's progress after <see cref="EpochsCompleted"/> epochs, or null when the checkpoint was
+    /// written without it; pass it to the trainer's <c>Fit</c> as <c>earlyStopping</c> together with
+    /// <c>initialEpoch</c>.</summary>
+    public EarlyStoppingState? EarlyStopping { get; }
 
     /// <summary>Loads the saved schedule state into <paramref name="schedule"/>, which must be of the same type (and
     /// should have the same settings) as the one checkpointed. A checkpoint without a schedule restores nothing into a

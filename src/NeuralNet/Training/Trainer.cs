@@ -32,6 +32,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly double _baseRate;
 
+    /// <summary>Early-stopping progress of the current or latest fit (not the whole fit, which holds a copy of the
+    /// data), for <see cref="EarlyStoppingState"/>.</summary>
+    private EarlyStoppingProgress? _early;
+
     /// <summary>Creates a trainer; the options are validated here, once.</summary>
     /// <param name="options">The settings; defaults when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">A numeric option is out of range (the parameter name is the option's).</exception>
@@ -55,6 +59,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>Early stopping's progress after the last epoch completed by the current or latest <c>Fit</c>: a copy
+    /// taken when read, with the best weights when <see cref="EarlyStoppingOptions.RestoreBestWeights"/> is on. Null when
+    /// early stopping is off or no epoch has completed. It is updated before the epoch is reported to the progress
+    /// sink, so a checkpoint written there holds the state after that epoch; pass it back to <c>Fit</c> with
+    /// <c>initialEpoch</c> to resume. With several fits at once on one trainer, it follows the one started last.</summary>
+    public EarlyStoppingState? EarlyStoppingState => _early?.ToState();
+
     /// <summary>Trains <paramref name="network"/> on <paramref name="x"/> and <paramref name="y"/> (validation from
     /// <see cref="TrainerOptions.ValidationFraction"/>, if any).</summary>
     /// <param name="network">The network; trained in place.</param>
@@ -68,7 +79,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <c>val_</c> value without validation data.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
     public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
-        Fit(network, x, y, null, null, progress, null, 0, cancellationToken);
+        Fit(network, x, y, null, null, progress, null, 0, cancellationToken, null);
 
     /// <summary>Trains <paramref name="network"/> with an explicit validation set, a per-batch callback, and a starting
     /// epoch (to resume from a checkpoint).</summary>
@@ -77,17 +88,25 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="y">Training targets.</param>
     /// <param name="validationX">Validation inputs, or null to use <see cref="TrainerOptions.ValidationFraction"/>.</param>
     /// <param name="validationY">Validation targets (null exactly when <paramref name="validationX"/> is).</param>
-    /// <param name="progress">Receives each epoch's report, after the schedule's <see cref="Schedules.ILearningRateSchedule.OnEpochEnd"/> for that epoch.</param>
+    /// <param name="progress">Receives each epoch's report, after the schedule's <see cref="Schedules.ILearningRateSchedule.OnEpochEnd"/>
+    /// and the early-stopping bookkeeping (<see cref="EarlyStoppingState"/>) for that epoch.</param>
     /// <param name="onBatch">Called after every batch (synchronously, on the training thread).</param>
     /// <param name="initialEpoch">Epochs already done. 0 starts afresh (resets the optimiser and schedule state); a
     /// positive value resumes: the optimiser and schedule keep their (possibly imported) state, the shuffles of the epochs already
     /// done are replayed, and training runs epochs <c>initialEpoch + 1</c> to <see cref="TrainerOptions.Epochs"/>.</param>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
-    /// <returns>The history of the epochs run by this call.</returns>
+    /// <param name="earlyStopping">When resuming (<paramref name="initialEpoch"/> positive) with early stopping on: its
+    /// progress after epoch <paramref name="initialEpoch"/> (from <see cref="EarlyStoppingState"/> or a checkpoint), so
+    /// the best epoch, the epochs waited and the best weights carry on. Null counts afresh from the first epoch run.</param>
+    /// <returns>The history of the epochs run by this call (its <see cref="TrainingHistory.BestEpoch"/> may be an
+    /// epoch before them when <paramref name="earlyStopping"/> is given).</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or early
     /// stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
+    /// <exception cref="ArgumentException"><paramref name="earlyStopping"/> is given but early stopping is off,
+    /// <paramref name="initialEpoch"/> is 0, its best epoch plus its epochs waited pass <paramref name="initialEpoch"/>, or its best weights
+    /// are missing (with <see cref="EarlyStoppingOptions.RestoreBestWeights"/>) or do not fit the network.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
     public TrainingHistory Fit(
         Network<T> network,
@@ -98,7 +117,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         IProgress<EpochReport>? progress = null,
         Action<BatchReport>? onBatch = null,
         int initialEpoch = 0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        EarlyStoppingState? earlyStopping = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(x);
@@ -117,6 +137,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (initialEpoch < 0 || initialEpoch >= Options.Epochs)
         {
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {Options.Epochs}). Received: initialEpoch={initialEpoch}");
+        }
+
+        if (earlyStopping is not null)
+        {
+            CheckEarlyStopping(network, earlyStopping, initialEpoch);
         }
 
         int total = x.RowCount, trainRows = total;
@@ -140,7 +165,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         var run = new Run(this, network, x, y, trainRows, trainX, trainY, validationX, validationY);
-        return run.Execute(progress, onBatch, initialEpoch, cancellationToken);
+        _early = run.Early;
+        return run.Execute(progress, onBatch, initialEpoch, earlyStopping, cancellationToken);
     }
 
     /// <summary>The loss and <see cref="TrainerOptions.Metrics"/> of <paramref name="network"/> on data, in inference
@@ -194,6 +220,39 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         throw new ArgumentException($"EarlyStopping.Monitor '{monitor}' is not reported; choose one of {string.Join(", ", known)}.", nameof(options));
     }
 
+    private void CheckEarlyStopping(Network<T> network, EarlyStoppingState state, int initialEpoch)
+    {
+        const string Name = "earlyStopping";
+        if (Options.EarlyStopping is not { } early)
+        {
+            throw new ArgumentException("An early-stopping state was given but TrainerOptions.EarlyStopping is null.", Name);
+        }
+
+        if (initialEpoch == 0)
+        {
+            throw new ArgumentException("An early-stopping state resumes a run; pass initialEpoch (the epochs completed), not 0.", Name);
+        }
+
+        if (state.BestEpoch + state.Wait > initialEpoch)
+        {
+            throw new ArgumentException($"The early-stopping state (best epoch {state.BestEpoch}, {state.Wait} epochs waited) runs past initialEpoch = {initialEpoch}.", Name);
+        }
+
+        if (early.RestoreBestWeights)
+        {
+            int expected = network.SnapshotLength;
+            if (state.BestWeights is null)
+            {
+                throw new ArgumentException("EarlyStopping.RestoreBestWeights is on but the early-stopping state holds no best weights.", Name);
+            }
+
+            if (state.BestWeights.Count != expected)
+            {
+                throw new ArgumentException($"The early-stopping state holds {state.BestWeights.Count} best-weight values but the network has {expected} parameter and buffer values.", Name);
+            }
+        }
+    }
+
     private void CheckData(Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
     {
         if (x.ColumnCount != network.InputSize)
@@ -210,6 +269,37 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (y.RowCount != x.RowCount || y.ColumnCount != expected)
         {
             throw new ArgumentException($"expected {yName} [{x.RowCount}x{expected}] for loss {Options.Loss.Name} on a network with {network.OutputSize} outputs, got {ThrowHelper.Shape(y)}.", yName);
+        }
+    }
+
+    /// <summary>Early stopping's best epoch, its value, the epochs waited since and the best weights (null unless
+    /// <see cref="EarlyStoppingOptions.RestoreBestWeights"/>), as the epoch loop leaves them.</summary>
+    private sealed class EarlyStoppingProgress
+    {
+        public T[]? Best;
+        public double BestValue;
+        public int? BestEpoch;
+        public int Wait;
+
+        /// <summary>A copy, or null before the first epoch (or when early stopping is off).</summary>
+        public EarlyStoppingState? ToState()
+        {
+            if (BestEpoch is not { } bestEpoch)
+            {
+                return null;
+            }
+
+            double[]? weights = null;
+            if (Best is not null)
+            {
+                weights = new double[Best.Length];
+                for (int i = 0; i < weights.Length; i++)
+                {
+                    weights[i] = double.CreateTruncating(Best[i]); // exact: float widens to double without rounding
+                }
+            }
+
+            return new EarlyStoppingState(bestEpoch, BestValue, Wait, weights);
         }
     }
 
@@ -233,6 +323,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         private readonly bool _fullBatch;
         private readonly Func<T>? _evaluate;
         private int _rows;
+
 
         public Run(Trainer<T> trainer, Network<T> network, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY)
         {
@@ -270,7 +361,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
         }
 
-        public TrainingHistory Execute(IProgress<EpochReport>? progress, Action<BatchReport>? onBatch, int initialEpoch, CancellationToken cancellationToken)
+        /// <summary>Early stopping's progress, readable between epochs.</summary>
+        public EarlyStoppingProgress Early { get; } = new();
+
+        public TrainingHistory Execute(IProgress<EpochReport>? progress, Action<BatchReport>? onBatch, int initialEpoch, EarlyStoppingState? resumeFrom, CancellationToken cancellationToken)
         {
             var history = new TrainingHistory();
             IOptimizer optimizer = _options.Optimizer;
@@ -281,9 +375,27 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
             }
 
-            T[]? best = early is { RestoreBestWeights: true } ? new T[_snapshot.Length] : null;
-            double bestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
-            int wait = 0;
+            Early.Best = early is { RestoreBestWeights: true } ? new T[_snapshot.Length] : null;
+            Early.BestValue = higherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
+            Early.BestEpoch = null;
+            Early.Wait = 0;
+            if (early is not null && resumeFrom is not null)
+            {
+                Early.BestValue = resumeFrom.BestValue;
+                Early.BestEpoch = resumeFrom.BestEpoch;
+                Early.Wait = resumeFrom.Wait;
+                history.BestEpoch = resumeFrom.BestEpoch;
+                history.BestValue = resumeFrom.BestValue;
+                if (Early.Best is not null)
+                {
+                    ReadOnlySpan<double> weights = resumeFrom.BestWeightsSpan;
+                    for (int i = 0; i < Early.Best.Length; i++)
+                    {
+                        Early.Best[i] = T.CreateTruncating(weights[i]); // exact for weights that came from T
+                    }
+                }
+            }
+
             HealthMonitor<T>? health = _options.HealthMonitor ? new HealthMonitor<T>(_network, _x, _totalRows, _trainRows) : null;
             var random = new RandomSource(_options.Seed);
             bool shuffle = _options.Shuffle && !_fullBatch;
@@ -352,37 +464,43 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
                 EpochReport report = EndOfEpoch(epoch + 1, lossSum / _trainRows, rate, started, health);
                 history.Add(report);
-                // The schedule sees the epoch before the progress sink does, so a checkpoint written from the sink holds
-                // the schedule state that the next epoch will use.
+                // The schedule and early stopping see the epoch before the progress sink does, so a checkpoint written
+                // from the sink holds the state that the next epoch will use.
                 _options.Schedule.OnEpochEnd(epoch, report.ValidationLoss ?? report.Loss);
-                progress?.Report(report);
-
+                bool stop = false;
                 if (early is not null)
                 {
                     double value = Monitored(report, early.Monitor);
-                    bool improved = higherIsBetter ? value > bestValue + early.MinDelta : value < bestValue - early.MinDelta;
-                    if (improved || history.BestEpoch is null)
+                    bool improved = higherIsBetter ? value > Early.BestValue + early.MinDelta : value < Early.BestValue - early.MinDelta;
+                    if (improved || Early.BestEpoch is null)
                     {
-                        bestValue = value;
+                        Early.BestValue = value;
+                        Early.BestEpoch = epoch + 1;
                         history.BestEpoch = epoch + 1;
                         history.BestValue = value;
-                        wait = 0;
-                        if (best is not null)
+                        Early.Wait = 0;
+                        if (Early.Best is not null)
                         {
-                            _network.CopySnapshotTo(best);
+                            _network.CopySnapshotTo(Early.Best);
                         }
                     }
-                    else if (++wait >= early.Patience)
+                    else if (++Early.Wait >= early.Patience)
                     {
                         history.StopReason = StopReason.EarlyStopped;
-                        break;
+                        stop = true;
                     }
+                }
+
+                progress?.Report(report);
+                if (stop)
+                {
+                    break;
                 }
             }
 
-            if (best is not null && history.BestEpoch is not null)
+            if (Early.Best is not null && history.BestEpoch is not null)
             {
-                _network.RestoreSnapshot(best);
+                _network.RestoreSnapshot(Early.Best);
             }
 
             return history;

@@ -304,4 +304,242 @@ public class CheckpointTests
         act.Should().Throw<InvalidDataFileException>().WithMessage("*ReduceOnPlateau state is invalid*").WithInnerException<ArgumentException>();
         schedule.ExportState().Should().Equal(double.PositiveInfinity, 0, 1);
     }
+
+    // Early stopping on the training loss, minDelta 0.1, patience 4. Training losses of the uninterrupted run, epochs
+    // 1-9 (early stopping does not change the steps, only when training stops and which weights it ends with):
+    // 1.3289, 1.0468, 0.8938, 0.7232, 0.6120, 0.6541, 0.6300, 0.6075, 0.5443. Epochs 2-5 each improve by more than 0.1
+    // (0.7232 - 0.6120 = 0.111), so epoch 5 is best; epochs 6-9 are not below 0.6120 - 0.1 = 0.5120, so the 4th
+    // of them (epoch 9) stops the run and the weights of epoch 5 come back. The checkpoint is written after epoch 7
+    // (best 5, waited 2): best before it, stop after it.
+    private static TrainerOptions EarlyOptions(IOptimizer optimizer) => Options(optimizer) with
+    {
+        Epochs = 12,
+        EarlyStopping = new EarlyStoppingOptions { Monitor = "loss", MinDelta = 0.1, Patience = 4, RestoreBestWeights = true },
+    };
+
+    /// <summary>Trains 7 of 12 epochs with a checkpoint after epoch 7 (written through the trainer-aware writer), then
+    /// resumes from the file; the early-stopping state is passed on only when <paramref name="restoreEarlyStopping"/>.</summary>
+    private static (Network<double> Straight, TrainingHistory StraightHistory, TrainingHistory Resumed, TrainingCheckpoint<double> Checkpoint) RunEarlyStopping(TempDirectory dir, bool restoreEarlyStopping)
+    {
+        string path = dir.File("early.ckpt");
+        Network<double> straight = Build();
+        TrainingHistory straightHistory = new Trainer<double>(EarlyOptions(new Adam(0.01))).Fit(straight, X, Y);
+
+        Network<double> first = Build();
+        var trainer = new Trainer<double>(EarlyOptions(new Adam(0.01)));
+        using var cancel = new CancellationTokenSource();
+        var writer = new CheckpointWriter<double>(path, first, trainer, everyEpochs: 7, inner: new CancelAfter(7, cancel));
+        trainer.Fit(first, X, Y, writer, cancel.Token).Epochs.Should().HaveCount(7);
+
+        TrainingCheckpoint<double> checkpoint = Checkpoint.Load<double>(path);
+        var resumedAdam = new Adam(0.01);
+        checkpoint.RestoreOptimizer(resumedAdam);
+        TrainingHistory resumed = new Trainer<double>(EarlyOptions(resumedAdam)).Fit(
+            checkpoint.Network, X, Y, null, null, initialEpoch: checkpoint.EpochsCompleted, earlyStopping: restoreEarlyStopping ? checkpoint.EarlyStopping : null);
+        return (straight, straightHistory, resumed, checkpoint);
+    }
+
+    private static void ShouldMatchBitForBit(Network<double> actualNetwork, Network<double> expectedNetwork)
+    {
+        for (int l = 0; l < expectedNetwork.Layers.Count; l++)
+        {
+            var expected = expectedNetwork.Layers[l].Parameters.Concat(expectedNetwork.Layers[l].Buffers).ToArray();
+            var actual = actualNetwork.Layers[l].Parameters.Concat(actualNetwork.Layers[l].Buffers).ToArray();
+            for (int p = 0; p < expected.Length; p++)
+            {
+                actual[p].Value.ToArray().Should().Equal(expected[p].Value.ToArray(), $"layer {l} tensor {expected[p].Name} must match bit for bit");
+            }
+        }
+    }
+
+    [Fact]
+    public void Resume_WithEarlyStoppingRestored_EndsBitIdenticalToUninterruptedRun()
+    {
+        using var dir = new TempDirectory();
+        var (straight, straightHistory, resumed, checkpoint) = RunEarlyStopping(dir, restoreEarlyStopping: true);
+
+        // The premise: best epoch before the checkpoint, stop after it.
+        straightHistory.StopReason.Should().Be(StopReason.EarlyStopped);
+        straightHistory.BestEpoch.Should().Be(5);
+        straightHistory.Epochs.Should().HaveCount(9);
+        EarlyStoppingState saved = checkpoint.EarlyStopping!;
+        saved.BestEpoch.Should().Be(5);
+        saved.Wait.Should().Be(2);
+        saved.BestValue.Should().Be(straightHistory.Epochs[4].Loss);
+        saved.BestWeights.Should().HaveCount(checkpoint.Network.SnapshotLength);
+
+        resumed.StopReason.Should().Be(StopReason.EarlyStopped);
+        resumed.BestEpoch.Should().Be(5);
+        resumed.BestValue.Should().Be(straightHistory.BestValue);
+        resumed.Epochs.Select(e => e.Epoch).Should().Equal(8, 9);
+        ShouldMatchBitForBit(checkpoint.Network, straight);
+    }
+
+    [Fact]
+    public void Resume_WithoutEarlyStoppingState_Differs()
+    {
+        // The control for the test above: counting afresh from epoch 8 makes epoch 8 the first best, then epoch 10
+        // improves on it (0.4997 < 0.6075 - 0.1), so the run goes to epoch 12 and ends with epoch 10's weights.
+        using var dir = new TempDirectory();
+        var (straight, straightHistory, resumed, checkpoint) = RunEarlyStopping(dir, restoreEarlyStopping: false);
+
+        resumed.StopReason.Should().Be(StopReason.Completed);
+        resumed.BestEpoch.Should().Be(10);
+        resumed.Epochs.Should().HaveCount(5);
+        checkpoint.Network.Parameters[0].Value.ToArray().Should().NotEqual(straight.Parameters[0].Value.ToArray());
+    }
+
+    [Fact]
+    public void TrainerEarlyStoppingState_AfterFit_MatchesHistoryAndIsNullWithoutEarlyStopping()
+    {
+        Network<double> network = Build();
+        var trainer = new Trainer<double>(EarlyOptions(new Adam(0.01)));
+        trainer.EarlyStoppingState.Should().BeNull();
+        TrainingHistory history = trainer.Fit(network, X, Y);
+
+        EarlyStoppingState state = trainer.EarlyStoppingState!;
+        state.BestEpoch.Should().Be(history.BestEpoch);
+        state.BestValue.Should().Be(history.BestValue!.Value);
+        state.Wait.Should().Be(history.Epochs.Count - state.BestEpoch);
+        // RestoreBestWeights put the best epoch's values back, so the network's snapshot is the saved one.
+        var snapshot = new double[network.SnapshotLength];
+        network.CopySnapshotTo(snapshot);
+        state.BestWeights.Should().Equal(snapshot);
+
+        var plain = new Trainer<double>(Options(new Adam(0.01)));
+        plain.Fit(Build(), X, Y);
+        plain.EarlyStoppingState.Should().BeNull();
+    }
+
+    [Fact]
+    public void Fit_EarlyStoppingStateWithoutEarlyStopping_ThrowsArgument()
+    {
+        var state = new EarlyStoppingState(1, 0.5, 0);
+
+        Action act = () => new Trainer<double>(Options(new Adam(0.01))).Fit(Build(), X, Y, null, null, initialEpoch: 2, earlyStopping: state);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("earlyStopping");
+    }
+
+    [Theory]
+    [InlineData(0, 3, "*initialEpoch*not 0*")]   // a state resumes, it does not start afresh
+    [InlineData(2, 3, "*best epoch 3, 0 epochs waited*runs past initialEpoch = 2*")]
+    public void Fit_EarlyStoppingStateInconsistent_ThrowsArgument(int initialEpoch, int bestEpoch, string message)
+    {
+        Network<double> network = Build();
+        var state = new EarlyStoppingState(bestEpoch, 0.5, 0, new double[network.SnapshotLength]);
+
+        Action act = () => new Trainer<double>(EarlyOptions(new Adam(0.01))).Fit(network, X, Y, null, null, initialEpoch: initialEpoch, earlyStopping: state);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("earlyStopping").WithMessage(message);
+    }
+
+    [Fact]
+    public void Fit_EarlyStoppingStateWithoutBestWeights_ThrowsArgument()
+    {
+        Action act = () => new Trainer<double>(EarlyOptions(new Adam(0.01))).Fit(Build(), X, Y, null, null, initialEpoch: 2, earlyStopping: new EarlyStoppingState(1, 0.5, 1));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("earlyStopping").WithMessage("*holds no best weights*");
+    }
+
+    [Fact]
+    public void Save_EarlyStoppingPastEpochsCompleted_ThrowsArgument()
+    {
+        using var dir = new TempDirectory();
+
+        // best epoch 2 + 2 epochs waited = epoch 4, but only 3 epochs are completed.
+        Action act = () => Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 3, earlyStopping: new EarlyStoppingState(2, 0.5, 2));
+
+        act.Should().Throw<ArgumentException>().WithParameterName("earlyStopping");
+    }
+
+    [Fact]
+    public void Load_EarlyStoppingWithNaNBestAndNoWeights_RoundTrips()
+    {
+        using var dir = new TempDirectory();
+        Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 4, earlyStopping: new EarlyStoppingState(3, double.NaN, 1));
+
+        EarlyStoppingState state = Checkpoint.Load<double>(dir.File("c.ckpt")).EarlyStopping!;
+
+        state.BestEpoch.Should().Be(3);
+        state.BestValue.Should().Be(double.NaN);
+        state.Wait.Should().Be(1);
+        state.BestWeights.Should().BeNull();
+    }
+
+    [Fact]
+    public void Load_WithoutEarlyStoppingSection_LoadsWithNullState()
+    {
+        using var dir = new TempDirectory();
+        Checkpoint.Save(dir.File("c.ckpt"), Build(), new Adam(), 2);
+
+        Checkpoint.Load<double>(dir.File("c.ckpt")).EarlyStopping.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("bestEpoch", "0", "*field 'bestEpoch' is 0, outside [1, 4]*")]
+    [InlineData("bestEpoch", "5", "*field 'bestEpoch' is 5, outside [1, 4]*")]
+    [InlineData("bestEpoch", "\"3\"", "*field 'bestEpoch' must be an integer*")]
+    [InlineData("wait", "2", "*field 'wait' is 2, outside [0, 1]*")]          // epoch 3 + 2 waited > 4 completed
+    [InlineData("wait", "-1", "*field 'wait' is -1, outside [0, 1]*")]
+    [InlineData("bestValue", "\"half\"", "*field 'bestValue' must be a number*")]
+    [InlineData("bestValue", "null", "*field 'bestValue' must be a number*found null*")]
+    [InlineData("bestWeights", "1", "*field 'bestWeights' must be true or false*")]
+    public void Load_EarlyStoppingFieldMalformed_ThrowsInvalidDataFile(string field, string value, string message)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Network<double> network = Build();
+        Checkpoint.Save(path, network, new Adam(), 4, earlyStopping: new EarlyStoppingState(3, 0.5, 1, new double[network.SnapshotLength]));
+        EditManifest(path, m => m["checkpoint"]!["earlyStopping"]![field] = JsonNode.Parse(value));
+
+        Action act = () => Checkpoint.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Load_EarlyStoppingBestWeightsMissing_ThrowsInvalidDataFile()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Checkpoint.Save(path, Build(), new Adam(), 4, earlyStopping: new EarlyStoppingState(3, 0.5, 1));
+        EditManifest(path, m => m["checkpoint"]!["earlyStopping"]!["bestWeights"] = true);
+
+        Action act = () => Checkpoint.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*best weights*entry 'earlyStopping/bestWeights.bin' is missing*");
+    }
+
+    [Fact]
+    public void Load_EarlyStoppingBestWeightsWrongLength_ThrowsInvalidDataFile()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Network<double> network = Build();
+        Checkpoint.Save(path, network, new Adam(), 4, earlyStopping: new EarlyStoppingState(3, 0.5, 1, new double[network.SnapshotLength]));
+        using (ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("earlyStopping/bestWeights.bin")!.Delete();
+            using Stream s = zip.CreateEntry("earlyStopping/bestWeights.bin").Open();
+            s.Write(new byte[16]);
+        }
+
+        Action act = () => Checkpoint.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*best weights*declares 16 bytes*");
+    }
+
+    [Fact]
+    public void Load_EarlyStoppingSectionWithZeroEpochs_ThrowsInvalidDataFile()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("c.ckpt");
+        Checkpoint.Save(path, Build(), new Adam(), 4, earlyStopping: new EarlyStoppingState(3, 0.5, 1));
+        EditManifest(path, m => m["checkpoint"]!["epochsCompleted"] = 0);
+
+        Action act = () => Checkpoint.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*earlyStopping section but 0 epochs completed*");
+    }
 }
