@@ -62,15 +62,7 @@ public class CheckpointTests
         checkpoint.EpochsCompleted.Should().Be(3);
         new Trainer<double>(Options(resumedAdam)).Fit(checkpoint.Network, X, Y, null, null, initialEpoch: checkpoint.EpochsCompleted);
 
-        for (int l = 0; l < straight.Layers.Count; l++)
-        {
-            var expected = straight.Layers[l].Parameters.Concat(straight.Layers[l].Buffers).ToArray();
-            var actual = checkpoint.Network.Layers[l].Parameters.Concat(checkpoint.Network.Layers[l].Buffers).ToArray();
-            for (int p = 0; p < expected.Length; p++)
-            {
-                actual[p].Value.ToArray().Should().Equal(expected[p].Value.ToArray(), $"layer {l} tensor {expected[p].Name} must match bit for bit");
-            }
-        }
+        ShouldMatchBitForBit(checkpoint.Network, straight);
     }
 
     [Fact]
@@ -205,15 +197,7 @@ public class CheckpointTests
         rates[7].Should().BeLessThan(rates[4], "the rate drops after the checkpoint");
         checkpoint.ScheduleState.Should().Equal(straightHistory.Epochs[3].Loss, 0, 0.5);
         resumed.Epochs.Select(e => e.LearningRate).Should().Equal(rates[4..]);
-        for (int l = 0; l < straight.Layers.Count; l++)
-        {
-            var expected = straight.Layers[l].Parameters.Concat(straight.Layers[l].Buffers).ToArray();
-            var actual = network.Layers[l].Parameters.Concat(network.Layers[l].Buffers).ToArray();
-            for (int p = 0; p < expected.Length; p++)
-            {
-                actual[p].Value.ToArray().Should().Equal(expected[p].Value.ToArray(), $"layer {l} tensor {expected[p].Name} must match bit for bit");
-            }
-        }
+        ShouldMatchBitForBit(network, straight);
     }
 
     [Fact]
