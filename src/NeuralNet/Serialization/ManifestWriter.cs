@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using NeuralNet.Data;
 using NeuralNet.Layers;

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using NeuralNet.Data;
-using NeuralNet.Layers;
 
 namespace NeuralNet.Serialization;
 
