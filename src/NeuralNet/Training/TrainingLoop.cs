@@ -50,17 +50,21 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <see cref="TrainerOptions.BatchSize"/>, <see cref="TrainerOptions.Seed"/> and <see cref="TrainerOptions.Shuffle"/>
     /// when null. Its batches may hold at most <see cref="TrainerOptions.BatchSize"/> rows.</param>
     /// <param name="step">Moves the weights after each batch; <see cref="LocalStep{T}"/> when null.</param>
+    /// <param name="sampleWeights">A weight per row of x (Keras' <c>sample_weight</c>), finite and non-negative, or null:
+    /// each batch minimises <c>1/B · Σ_b w_b ℓ_b</c>, with <see cref="TrainerOptions.ClassWeights"/> multiplied in.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or only one validation matrix is given.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, only one validation matrix is
+    /// given, the loss does not suit the last layer's activation, or the weights do not fit the data.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null)
-        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate)
+    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
+        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
+            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights))
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
     /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate)
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -77,7 +81,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
         _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
         _step = step ?? LocalStep<T>.Instance;
-        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize);
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights);
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
@@ -218,7 +222,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Loss and gradients of the current batch (<see cref="_rows"/> rows in the batch buffers), with L2.</summary>
     private T Evaluate() =>
-        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _rows);
+        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _gatherer.Weights(_rows), _rows);
 
     /// <summary>Reports the epoch; returns true when early stopping ends training.</summary>
     private bool EndEpoch(TrainingHistory history, int epoch, double loss, double rate, long started, IProgress<EpochReport>? progress)
