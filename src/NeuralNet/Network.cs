@@ -480,7 +480,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (!T.IsFinite(values[i]))
             {
-                throw new ArgumentException($"input[{i % rows}, {i / rows}] is {values[i]}; the network needs finite inputs (fill or drop missing values first).", paramName);
+                throw new ArgumentException($"input[{i % rows}, {i / rows}] is {double.CreateTruncating(values[i]).ToString(CultureInfo.InvariantCulture)}; the network needs finite inputs (fill or drop missing values first).", paramName);
             }
         }
     }

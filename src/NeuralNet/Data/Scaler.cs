@@ -81,7 +81,7 @@ public abstract class Scaler
     /// <exception cref="ArgumentException"><paramref name="input"/> has the wrong number of columns.</exception>
     public Matrix<T> Transform<T>(Matrix<T> input) where T : unmanaged, IFloatingPointIeee754<T> => Apply(input, inverse: false);
 
-    /// <summary>Returns <c>x' * divisor + shift</c> as a new matrix, undoing <see cref="Transform{T}"/> (to rounding).</summary>
+    /// <summary>Returns <c>x' * divisor + shift</c> as a new matrix, undoing <see cref="Transform{T}(Matrix{T})"/> (to rounding).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The scaler is not fitted.</exception>
     /// <exception cref="ArgumentException"><paramref name="input"/> has the wrong number of columns.</exception>
@@ -144,5 +144,47 @@ public abstract class Scaler
         }
 
         return Matrix<T>.Build.Dense(rows, FeatureCount, result);
+    }
+
+    /// <summary>Scales one row: <c>destination[j] = (row[j] - shift_j) / divisor_j</c>, the same arithmetic as
+    /// <see cref="Transform{T}(Matrix{T})"/>, without allocating.</summary>
+    /// <param name="row">One sample's features, length <see cref="FeatureCount"/>.</param>
+    /// <param name="destination">Where the scaled features go, length at least <see cref="FeatureCount"/>; may be
+    /// <paramref name="row"/> itself.</param>
+    /// <exception cref="InvalidOperationException">The scaler is not fitted.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void Transform<T>(ReadOnlySpan<T> row, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ApplyRow(row, destination, inverse: false);
+
+    /// <summary>Undoes <see cref="Transform{T}(ReadOnlySpan{T}, Span{T})"/> for one row: <c>destination[j] = row[j] · divisor_j + shift_j</c>.</summary>
+    /// <param name="row">One scaled row, length <see cref="FeatureCount"/>.</param>
+    /// <param name="destination">Where the original-scale features go, length at least <see cref="FeatureCount"/>.</param>
+    /// <exception cref="InvalidOperationException">The scaler is not fitted.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public void InverseTransform<T>(ReadOnlySpan<T> row, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ApplyRow(row, destination, inverse: true);
+
+    private void ApplyRow<T>(ReadOnlySpan<T> row, Span<T> destination, bool inverse) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!IsFitted)
+        {
+            throw new InvalidOperationException($"The {Kind} scaler is not fitted; call Fit on the training data first.");
+        }
+
+        if (row.Length != FeatureCount)
+        {
+            throw new ArgumentException($"expected {FeatureCount} features (the scaler was fitted on {FeatureCount}), got {row.Length}.", nameof(row));
+        }
+
+        if (destination.Length < FeatureCount)
+        {
+            throw new ArgumentException($"destination has room for {destination.Length} values but the row has {FeatureCount}.", nameof(destination));
+        }
+
+        for (int j = 0; j < row.Length; j++)
+        {
+            T shift = T.CreateChecked(_shift[j]), divisor = T.CreateChecked(_divisor[j]);
+            destination[j] = inverse ? row[j] * divisor + shift : (row[j] - shift) / divisor;
+        }
     }
 }
