@@ -66,7 +66,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Options.Validate();
         if (Options.EarlyStopping is { } early)
         {
-            MonitorHigherIsBetter(Options, early.Monitor);
+            MonitorHigherIsBetter(Options, MonitorReportName(Options, early.Monitor));
         }
 
         _baseRate = Options.Optimizer.LearningRate;
@@ -240,6 +240,30 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         return new EvaluationResult(loss, metrics);
+    }
+
+    /// <summary>The monitor as the reports spell it: <c>loss</c>, or a configured metric's <see cref="IMetric.Name"/>, found
+    /// case-insensitively or through <see cref="Metric.FromName"/>'s aliases (<c>R2</c>, <c>mean_squared_error</c>), with
+    /// an optional <c>val_</c> prefix in any case. Unknown names come back unchanged (and are rejected later).</summary>
+    internal static string MonitorReportName(TrainerOptions options, string monitor)
+    {
+        bool validation = monitor.StartsWith("val_", StringComparison.OrdinalIgnoreCase);
+        string prefix = validation ? "val_" : "", name = validation ? monitor[4..] : monitor;
+        if (string.Equals(name, "loss", StringComparison.OrdinalIgnoreCase))
+        {
+            return prefix + "loss";
+        }
+
+        string? canonical = Metric.TryCanonicalName(name);
+        foreach (IMetric metric in options.Metrics)
+        {
+            if (string.Equals(metric.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(metric.Name, canonical, StringComparison.Ordinal))
+            {
+                return prefix + metric.Name;
+            }
+        }
+
+        return monitor;
     }
 
     /// <summary>Whether the monitored value should rise; throws when it names nothing the trainer reports.</summary>

@@ -31,12 +31,23 @@ public sealed class TrainingHistory
     /// <summary>Validation loss per epoch (NaN where there was none).</summary>
     public double[] ValidationLoss => Select(static r => r.ValidationLoss ?? double.NaN);
 
-    /// <summary>A metric per epoch by its report name (e.g. <c>accuracy</c>, <c>val_accuracy</c>).</summary>
+    /// <summary>A metric per epoch by its report name (e.g. <c>accuracy</c>, <c>val_accuracy</c>), in any case or by an
+    /// alias <see cref="Metrics.Metric.FromName"/> knows (<c>R2</c>, <c>val_mean_squared_error</c>).</summary>
     /// <param name="name">The report name.</param>
     /// <exception cref="KeyNotFoundException">No epoch reported that metric.</exception>
     public double[] Metric(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (_epochs.Count > 0 && !_epochs[0].Metrics.ContainsKey(name))
+        {
+            bool validation = name.StartsWith("val_", StringComparison.OrdinalIgnoreCase);
+            string? canonical = Metrics.Metric.TryCanonicalName(validation ? name[4..] : name);
+            if (canonical is not null)
+            {
+                name = (validation ? "val_" : "") + canonical;
+            }
+        }
+
         if (_epochs.Count == 0 || !_epochs[0].Metrics.ContainsKey(name))
         {
             throw new KeyNotFoundException($"No metric '{name}' in the history; reported: {(_epochs.Count == 0 ? "none" : string.Join(", ", _epochs[0].Metrics.Keys))}.");

@@ -35,6 +35,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly StepContext<T> _context;
     private readonly T[] _snapshot;
     private readonly bool _higherIsBetter;
+    private readonly EarlyStoppingOptions? _early;
     private int _rows;
     private int[] _rowIndices = [];
     private HealthMonitor<T>? _health;
@@ -85,8 +86,10 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
-        _higherIsBetter = _options.EarlyStopping is { } early && Trainer<T>.MonitorHigherIsBetter(_options, early.Monitor);
-        Early = new EarlyStoppingTracker<T>(_options.EarlyStopping, _higherIsBetter, _snapshot.Length);
+        // The monitor as the reports spell it ("R2" and "val_R2" read "r2" and "val_r2").
+        _early = _options.EarlyStopping is { } early ? early with { Monitor = Trainer<T>.MonitorReportName(_options, early.Monitor) } : null;
+        _higherIsBetter = _early is not null && Trainer<T>.MonitorHigherIsBetter(_options, _early.Monitor);
+        Early = new EarlyStoppingTracker<T>(_early, _higherIsBetter, _snapshot.Length);
     }
 
     /// <summary>The network being trained.</summary>
@@ -155,7 +158,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
         }
 
-        EarlyStoppingOptions? early = _options.EarlyStopping;
+        EarlyStoppingOptions? early = _early;
         if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
         {
             throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
