@@ -16,8 +16,14 @@ public sealed record CsvOptions
     /// <summary>Zero-based index of the label column; negative counts from the end (-1 is the last).</summary>
     public int? LabelColumnIndex { get; init; }
 
+    /// <summary>Whether one column is the label (default true). Set false for files of features only (data to predict
+    /// on): every column is then a feature, <see cref="CsvTable{T}.Labels"/> is empty and <see cref="CsvTable{T}.LabelName"/>
+    /// is <c>""</c>. Without this, the last feature of such a file would silently become the label.</summary>
+    public bool HasLabelColumn { get; init; } = true;
+
     /// <summary>Throws when the options contradict each other.</summary>
-    /// <exception cref="ArgumentException">A bad delimiter, both label selectors, or a label name without a header.</exception>
+    /// <exception cref="ArgumentException">A bad delimiter, both label selectors, a label name without a header, or a label
+    /// selector with <see cref="HasLabelColumn"/> false.</exception>
     internal void Validate()
     {
         if (Delimiter is '"' or '\r' or '\n')
@@ -28,6 +34,11 @@ public sealed record CsvOptions
         if (LabelColumn is not null && LabelColumnIndex is not null)
         {
             throw new ArgumentException($"Give LabelColumn or LabelColumnIndex, not both. Received: LabelColumn='{LabelColumn}', LabelColumnIndex={LabelColumnIndex}", nameof(LabelColumn));
+        }
+
+        if (!HasLabelColumn && (LabelColumn is not null || LabelColumnIndex is not null))
+        {
+            throw new ArgumentException($"HasLabelColumn is false but a label column is chosen (LabelColumn='{LabelColumn}', LabelColumnIndex={LabelColumnIndex}).", nameof(HasLabelColumn));
         }
 
         if (LabelColumn is not null && !HasHeader)
