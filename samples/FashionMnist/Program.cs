@@ -22,7 +22,7 @@ string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "S
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup"]);
 }
 catch (ArgumentException e)
 {
@@ -44,7 +44,9 @@ if (options.ContainsKey("help"))
           --epochs N            training epochs (default: 30)
           --batch-size N        mini-batch size (default: 128)
           --dropout R           dropout rate after each hidden layer (default: 0.2; 0 turns it off)
-          --learning-rate R     initial Adam step size, decayed to 0 by a cosine (default: 0.001)
+          --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.001)
+          --warmup E            epochs of linear warm-up to the peak rate (default: 0)
+          --label-smoothing E   label smoothing of the cross-entropy (default: 0)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
           -h, --help            this text
@@ -58,6 +60,8 @@ int epochs = SampleSupport.Int(options, "epochs", 30);
 int batchSize = SampleSupport.Int(options, "batch-size", 128);
 double dropout = SampleSupport.Double(options, "dropout", 0.2);
 double learningRate = SampleSupport.Double(options, "learning-rate", 0.001);
+double warmup = SampleSupport.Double(options, "warmup", 0);
+double labelSmoothing = SampleSupport.Double(options, "label-smoothing", 0);
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
 long seed = SampleSupport.Int(options, "seed", 42);
 
@@ -99,43 +103,61 @@ var trainer = new Trainer<float>(new TrainerOptions
     BatchSize = batchSize,
     Seed = seed,
     Optimizer = new Adam(learningRate),
-    Schedule = new CosineSchedule(epochs),
-    Loss = Loss.SparseCategoricalCrossEntropy,
-    Metrics = [Metric.Accuracy],
+    Schedule = new CosineSchedule(epochs, warmup),
+    Loss = labelSmoothing > 0 ? Loss.SparseCategoricalCrossEntropyWithLabelSmoothing(labelSmoothing) : Loss.SparseCategoricalCrossEntropy,
 });
 
-var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "time (s)", "train loss", "train acc", "test loss", "test acc");
+// Each epoch reports the training loss (free: the mean of the batch losses) and the test accuracy, computed in the
+// callback on the 10,000 test images. Training time excludes that evaluation, as scikit-learn's fit time does; a
+// training-set metric would cost one more inference pass over 60,000 images per epoch.
+var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "time (s)", "train loss", "test acc");
 foreach (TableColumn column in table.Columns)
 {
     column.RightAligned();
 }
 
 TrainingHistory history = null!;
+TimeSpan evaluation = TimeSpan.Zero;
+double TestAccuracy()
+{
+    long started = Stopwatch.GetTimestamp();
+    int[] predicted = network.PredictClasses(test.Features);
+    int correct = 0;
+    for (int i = 0; i < predicted.Length; i++)
+    {
+        correct += predicted[i] == (int)test.Targets[i, 0] ? 1 : 0;
+    }
+
+    evaluation += Stopwatch.GetElapsedTime(started);
+    return (double)correct / predicted.Length;
+}
+
+var fitClock = Stopwatch.StartNew();
 if (Console.IsOutputRedirected)
 {
     // Plain lines when the output goes to a file or a pipe (a live table would be re-printed every epoch).
-    Console.WriteLine("epoch   time (s)   train loss   train acc   test loss   test acc");
-    history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, new SampleSupport.Callback<EpochReport>(r =>
-        Console.WriteLine($"{r.Epoch,2}/{epochs,-2}  {r.Elapsed.TotalSeconds,8:F1}   {r.Loss,10:F4}   {r.Metrics["accuracy"],9:F4}   {r.ValidationLoss,9:F4}   {r.Metrics["val_accuracy"],8:F4}")));
+    Console.WriteLine("epoch   time (s)   train loss   test acc");
+    history = trainer.Fit(network, train, onEpoch: r =>
+        Console.WriteLine($"{r.Epoch,2}/{epochs,-2}  {r.Elapsed.TotalSeconds,8:F1}   {r.Loss,10:F4}   {TestAccuracy(),8:F4}"));
 }
 else
 {
     AnsiConsole.Live(table).Start(ctx =>
     {
-        var progress = new SampleSupport.Callback<EpochReport>(r =>
+        history = trainer.Fit(network, train, onEpoch: r =>
         {
-            table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{r.Metrics["accuracy"]:F4}", $"{r.ValidationLoss:F4}", $"{r.Metrics["val_accuracy"]:F4}");
+            table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{TestAccuracy():F4}");
             ctx.Refresh();
         });
-        history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, progress);
     });
 }
 
+fitClock.Stop();
 Matrix<float> predictions = network.Predict(test.Features);
 ConfusionMatrix confusion = ConfusionMatrix.Compute(predictions, test.Targets);
 SampleSupport.PrintConfusion(confusion, classNames);
-double trainingSeconds = history.Epochs.Sum(e => e.Elapsed.TotalSeconds);
-AnsiConsole.MarkupLine($"Test accuracy: [bold]{confusion.Accuracy:F4}[/] after {history.Epochs.Count} epochs ({trainingSeconds:F1} s of training, {trainingSeconds / history.Epochs.Count:F1} s per epoch including evaluation).");
+double trainingSeconds = (fitClock.Elapsed - evaluation).TotalSeconds;
+AnsiConsole.MarkupLine($"Test accuracy: [bold]{confusion.Accuracy:F4}[/] after {history.Epochs.Count} epochs ({trainingSeconds:F1} s of training, {trainingSeconds / history.Epochs.Count:F2} s per epoch; the per-epoch test evaluation took {evaluation.TotalSeconds:F1} s more).");
 
 string modelPath = Path.Combine(outDir, "fashion-mnist.nnm");
 ModelFile.Save(modelPath, network, new ModelSaveOptions

@@ -172,7 +172,9 @@ public class FirstHourDocsTests
         // --- docs/training.md: PyTorch's update rules
         var rmsprop = new RmsProp(learningRate: 0.01, rho: 0.99, epsilon: 1e-8, momentum: 0.9, centered: true); // torch.optim.RMSprop(..., momentum=0.9, centered=True)
         IActivation gelu = Activation.GeluExact;                  // x Φ(x), PyTorch's nn.GELU(); Activation.Gelu is the tanh form
+        ILoss smoothed = Loss.SparseCategoricalCrossEntropyWithLabelSmoothing(0.1);   // nn.CrossEntropyLoss(label_smoothing=0.1)
         // --- end
+        smoothed.Name.Should().Be("sparse_categorical_crossentropy(from_logits=0,label_smoothing=0.1)");
         rmsprop.Centered.Should().BeTrue();
         gelu.Name.Should().Be("gelu_exact");
     }
