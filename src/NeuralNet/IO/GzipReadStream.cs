@@ -145,7 +145,9 @@ internal sealed class GzipReadStream : Stream
     {
         if (_body.Remaining > 0)
         {
-            throw new InvalidDataFileException($"{_name}: {_body.Remaining + 8:N0} unexpected bytes after the end of the gzip data (trailing garbage or a second gzip member); a data file holds one gzip member.");
+            // The 8 bytes after the deflate data are the member's trailer; what lies beyond them does not belong. The
+            // count is exact when the data ends within the last ExactTail bytes, a lower bound otherwise.
+            throw new InvalidDataFileException($"{_name}: unexpected bytes after the end of the gzip data (at least {_body.Remaining:N0}): trailing garbage or a second gzip member; a data file holds one gzip member.");
         }
 
         uint crc = _crc.GetCurrentHashAsUInt32();
