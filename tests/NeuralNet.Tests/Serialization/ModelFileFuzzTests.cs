@@ -31,7 +31,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             Labels = new LabelMap(["a", "b", "c"]),
             Metadata = new Dictionary<string, string> { ["dataset"] = "fuzz" },
         });
-        byte[] original = File.ReadAllBytes(dir.File("m.nnm"));
+        byte[] original = ModelBytes.Pinned(File.ReadAllBytes(dir.File("m.nnm")));
 
         Fuzz.Summary summary = Fuzz.Run("m.nnm", original, Fuzz.Mutations(original.Length, Fuzz.ZipHeaders(original)),
             path => ModelBytes.Of(ModelFile.Load<float>(path)), cases: 1000, seed: 0x40DE1, Bound);
@@ -55,7 +55,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         });
         string path = dir.File("c.ckpt");
         trainer.Fit(network, x, y, new CheckpointWriter<double>(path, network, trainer, everyEpochs: 3));
-        byte[] original = File.ReadAllBytes(path);
+        byte[] original = ModelBytes.Pinned(File.ReadAllBytes(path));
 
         Fuzz.Summary summary = Fuzz.Run("c.ckpt", original, Fuzz.Mutations(original.Length, Fuzz.ZipHeaders(original)),
             p => ModelBytes.Of(Checkpoint.Load<double>(p)), cases: 800, seed: 0xC4EC, Bound);

@@ -95,13 +95,19 @@ public static class ModelBytes
         {
             foreach (var (name, bytes) in entries)
             {
-                using Stream s = zip.CreateEntry(name, name.EndsWith(".bin", StringComparison.Ordinal) ? CompressionLevel.NoCompression : CompressionLevel.Optimal).Open();
+                ZipArchiveEntry entry = zip.CreateEntry(name, name.EndsWith(".bin", StringComparison.Ordinal) ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using Stream s = entry.Open();
                 s.Write(bytes);
             }
         }
 
         return ms.ToArray();
     }
+
+    /// <summary>The archive rebuilt with a fixed creation time and fixed entry timestamps, so the same model gives the
+    /// same bytes on every run (seeded fuzzing needs the same file as well as the same seed).</summary>
+    public static byte[] Pinned(byte[] zipBytes) => WithManifest(zipBytes, m => m["createdUtc"] = "2026-01-01T00:00:00.0000000+00:00");
 
     /// <summary>The archive with its manifest edited.</summary>
     public static byte[] WithManifest(byte[] zipBytes, Action<JsonObject> edit) =>
