@@ -23,9 +23,6 @@ namespace NeuralNet.Data;
 /// </remarks>
 public static class IdxFile
 {
-    /// <summary>The largest expansion ratio of deflate (RFC 1951): 258-byte matches coded in about 2 bits.</summary>
-    private const long MaxDeflateRatio = 1032;
-
     /// <summary>Reads an IDX file of any element type as a matrix: the first dimension is rows, the others are flattened
     /// (row-major) into columns; a one-dimensional file gives one column. Each value is multiplied by <paramref name="scale"/>
     /// (e.g. <c>1/255.0</c> for pixels).</summary>
@@ -357,7 +354,7 @@ public static class IdxFile
                     : $"{name}: {fileLength - total:N0} unexpected bytes after the {shape} elements the header declares.");
             }
 
-            if (gzip && (total > fileLength * MaxDeflateRatio || (uint)total != trailerSize))
+            if (gzip && (total > fileLength * Deflate.MaxRatio || (uint)total != trailerSize))
             {
                 throw new InvalidDataFileException($"{name}: header claims {shape} elements of {size} byte(s) = {total:N0} bytes uncompressed, but the gzip trailer records {trailerSize:N0} bytes (mod 2^32) for {fileLength:N0} compressed bytes; the file is truncated or corrupt.");
             }

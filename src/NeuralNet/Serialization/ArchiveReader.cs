@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using NeuralNet.IO;
 
 namespace NeuralNet.Serialization;
 
@@ -76,7 +77,7 @@ internal sealed class ArchiveReader
             throw new InvalidDataFileException($"{where}: entry '{entryName}' declares {entry.Length:N0} bytes but its shape implies {expected:N0}.");
         }
 
-        if (entry.CompressedLength > FileLength || expected > entry.CompressedLength * ZipEntries.MaxDeflateRatio + 1024)
+        if (entry.CompressedLength > FileLength || expected > entry.CompressedLength * Deflate.MaxRatio + 1024)
         {
             throw new InvalidDataFileException($"{where}: entry '{entryName}' claims {expected:N0} bytes from {entry.CompressedLength:N0} compressed bytes in a {FileLength:N0}-byte file; the sizes are impossible.");
         }

@@ -51,7 +51,7 @@ public static class ModelFile
     /// <summary>The most bytes a model file or checkpoint may decompress to, as a multiple of its own length: the
     /// manifest and every entry together. 1032 is deflate's largest expansion ratio, so no honest file comes near it.
     /// Checked from the sizes the manifest declares before anything is read.</summary>
-    public const long MaxExpansion = 1032;
+    public const long MaxExpansion = Deflate.MaxRatio;
 
     /// <summary>Saves <paramref name="network"/> (and the options' scaler, labels and metadata) to <paramref name="path"/>, atomically.</summary>
     /// <param name="path">Destination; replaced if it exists.</param>

@@ -12,9 +12,6 @@ namespace NeuralNet.Serialization;
 /// </summary>
 internal static class ZipEntries
 {
-    /// <summary>The largest expansion ratio of deflate (RFC 1951).</summary>
-    internal const long MaxDeflateRatio = 1032;
-
     /// <summary>Opens <paramref name="path"/> as a zip archive and runs <paramref name="read"/>, then checks the entries
     /// it did not read (<see cref="ArchiveReader.VerifyRest"/>); turns every decompression, JSON and truncation error
     /// into <see cref="InvalidDataFileException"/>.</summary>
