@@ -40,6 +40,9 @@ internal sealed class WeightGate
         _trainingFlow.Value = true;
     }
 
+    /// <summary>Whether the caller is on the training flow of a running fit (its predictions never wait).</summary>
+    public bool OnTrainingFlow => _trainingFlow.Value;
+
     /// <summary>Ends <see cref="BeginTraining"/>.</summary>
     public void EndTraining()
     {
@@ -60,7 +63,7 @@ internal sealed class WeightGate
                 return true;
             }
 
-            if (state == Writing && _trainingFlow.Value)
+            if (state == Writing && OnTrainingFlow)
             {
                 return false;
             }

@@ -132,4 +132,41 @@ public class TrainingConcurrencyTests
         step.Seen[0].Should().Equal(before);
         step.Seen[1].Should().NotEqual(before);
     }
+
+    private sealed class FlowProbe(Network<double> network) : IProgress<EpochReport>
+    {
+        public bool OnFlowInReport { get; private set; }
+
+        public bool? OnFlowInPostedWork { get; private set; }
+
+        public ManualResetEventSlim Posted { get; } = new();
+
+        public void Report(EpochReport value)
+        {
+            OnFlowInReport = network.Gate.OnTrainingFlow;
+
+            // What Progress<T> does: post the handler to the thread pool, carrying the current execution context.
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                OnFlowInPostedWork = network.Gate.OnTrainingFlow;
+                Posted.Set();
+            });
+        }
+    }
+
+    [Fact]
+    public void Fit_ProgressHandlersPostedToThePool_AreOrdinaryReadersNotTheTrainingFlow()
+    {
+        Network<double> network = Wide(4);
+        var (x, y) = Data(8);
+        var probe = new FlowProbe(network);
+        var trainer = new Trainer<double>(new TrainerOptions { Epochs = 1, BatchSize = 4, Optimizer = new Sgd(0.01), Loss = Loss.MeanSquaredError });
+
+        trainer.Fit(network, x, y, probe);
+
+        probe.Posted.Wait(Bound).Should().BeTrue();
+        probe.OnFlowInReport.Should().BeTrue("the report itself runs on the training flow, between steps");
+        probe.OnFlowInPostedWork.Should().BeFalse("work posted from the report must wait for steps like any other thread");
+        network.Gate.OnTrainingFlow.Should().BeFalse("the flow mark ends with the fit");
+    }
 }
