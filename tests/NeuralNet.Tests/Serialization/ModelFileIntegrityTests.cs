@@ -240,4 +240,37 @@ public class ModelFileIntegrityTests
             act.Should().Throw<InvalidDataFileException>().WithMessage("*state tensor 0 has 6 values, but it belongs to parameter 0 (W), which has 30.");
         }
     }
+
+    [Fact]
+    public void Load_StoredEntryDeclaringMoreBytesThanItHolds_ThrowsInsteadOfReadingTheNextHeader()
+    {
+        // An extra stored entry in the middle of the archive whose central directory claims 4 bytes more than it holds:
+        // reading it runs into the next local header. Nothing references it, so only the full check of every entry sees it.
+        var entries = ModelBytes.Entries(Saved());
+        entries.Insert(1, ("extra.bin", new byte[64]));
+        byte[] file = ModelBytes.Zip(entries);
+        int record = ModelBytes.CentralRecord(file, "extra.bin");
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(record + 20), 68);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(record + 24), 68);
+
+        Loading(file).Should().Throw<InvalidDataFileException>().WithMessage("m.nnm: entry 'extra.bin' is corrupt: its data has CRC-32 *");
+    }
+
+    [Fact]
+    public void ModelFileLoad_OfACheckpoint_ChecksTheOptimizerEntriesItDoesNotUse()
+    {
+        Network<float> network = ModelFileTests.Sample<float>();
+        var (path, dir) = CheckpointWith(network, TrainedAdam(ModelFileTests.Sample<float>()));
+        using (dir)
+        {
+            byte[] file = File.ReadAllBytes(path);
+            ModelBytes.Of(ModelFile.Load<float>(path)).Should().Equal(ModelBytes.Of(Checkpoint.Load<float>(path).Model), "a checkpoint is a model file");
+            file[ModelBytes.DataOffset(file, "optimizer/3.bin") + 2] ^= 1;
+            File.WriteAllBytes(path, file);
+
+            Action act = () => ModelFile.Load<float>(path);
+
+            act.Should().Throw<InvalidDataFileException>().WithMessage("c.ckpt: entry 'optimizer/3.bin' is corrupt*");
+        }
+    }
 }
