@@ -22,7 +22,7 @@ string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "S
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize"]);
 }
 catch (ArgumentException e)
 {
@@ -47,6 +47,7 @@ if (options.ContainsKey("help"))
           --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.001)
           --warmup E            epochs of linear warm-up to the peak rate (default: 0)
           --label-smoothing E   label smoothing of the cross-entropy (default: 0)
+          --standardize 0|1     1 scales each pixel to mean 0, variance 1 (fitted on the training images) (default: 0)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
           -h, --help            this text
@@ -87,6 +88,13 @@ Directory.CreateDirectory(outDir);
 var clock = Stopwatch.StartNew();
 Dataset<float> train = IdxFile.LoadDataset<float>(trainImages, trainLabels, scale: 1.0 / 255, maxSamples: trainSamples);
 Dataset<float> test = IdxFile.LoadDataset<float>(testImages, testLabels, scale: 1.0 / 255);
+if (SampleSupport.Int(options, "standardize", 0) != 0)
+{
+    var scaler = new StandardScaler();
+    train = new Dataset<float>(scaler.FitTransform(train.Features), train.Targets);
+    test = new Dataset<float>(scaler.Transform(test.Features), test.Targets);
+}
+
 AnsiConsole.MarkupLine($"Loaded {train.Count:N0} training and {test.Count:N0} test images of {train.FeatureCount} pixels in {clock.Elapsed.TotalSeconds:F1} s (pixels scaled to [[0, 1]]).");
 
 Network<float> network = new NetworkBuilder<float>(784).WithSeed(seed)
