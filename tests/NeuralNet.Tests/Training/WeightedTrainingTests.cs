@@ -3,6 +3,7 @@ using NeuralNet.Activations;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Tests.TestSupport;
 using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Training;
@@ -162,5 +163,66 @@ public class WeightedTrainingTests
         FluentActions.Invoking(() => regression.Fit(Line(), X2, y)).Should().Throw<ArgumentException>().WithMessage("*classification loss*");
         FluentActions.Invoking(() => new Trainer<double>(new TrainerOptions { ClassWeights = [1.0, double.NaN] }))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ClassWeights");
+    }
+
+    [Theory]
+    [InlineData("softmax", "categorical_crossentropy")]
+    [InlineData("identity", "mse")]
+    public void ComputeGradients_Weighted_AfterWarmUp_AllocatesNothing(string lastActivation, string loss)
+    {
+        const int batch = 16;
+        Network<float> network = new NetworkBuilder<float>(20).WithSeed(4)
+            .AddDense(32, Activation.ReLU).AddDense(4, Activation.FromName(lastActivation)).Build();
+        ILoss lossFunction = Loss.FromName(loss);
+        float[] x = new float[batch * 20], y = new float[batch * 4], w = new float[batch];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (i % 7) * 0.1f;
+        }
+
+        for (int r = 0; r < batch; r++)
+        {
+            y[r + (r % 4) * batch] = 1f;
+            w[r] = 0.5f + r % 3;
+        }
+
+        network.ComputeGradients(x, y, w, batch, lossFunction);
+        network.ComputeGradients(x, y, w, batch, lossFunction);
+
+        Allocations.LeastPerRound(() => network.ComputeGradients(x, y, w, batch, lossFunction)).Should().Be(0);
+    }
+
+    [Fact]
+    public void TrainingLoop_ClassAndSampleWeights_AllocateNothingPerBatch()
+    {
+        // 256 rows in batches of 4 with class and sample weights: bytes allocated between batch 8 and batch 60 must be 0
+        // (the weights are gathered into a buffer allocated once per fit). The least over three fits.
+        var random = new RandomSource(6);
+        var x = Matrix<double>.Build.Dense(256, 2, (_, _) => random.NextGaussian());
+        var y = Matrix<double>.Build.Dense(256, 1, (i, _) => i % 2);
+        double[] sampleWeights = Enumerable.Range(0, 256).Select(i => 1.0 + i % 3).ToArray();
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            Network<double> network = new NetworkBuilder<double>(2).WithSeed(2).AddDense(8, Activation.Tanh).AddDense(2, Activation.Softmax).Build();
+            var options = new TrainerOptions { Epochs = 1, BatchSize = 4, Optimizer = new Adam(0.01), Loss = Loss.SparseCategoricalCrossEntropy, ClassWeights = [1.0, 3.0] };
+            long at8 = 0, at60 = 0;
+            var loop = new TrainingLoop<double>(network, options, x, y, sampleWeights: sampleWeights);
+            ValueTask<TrainingHistory> run = loop.RunAsync(onBatch: r =>
+            {
+                if (r.Batch == 8)
+                {
+                    at8 = GC.GetAllocatedBytesForCurrentThread();
+                }
+                else if (r.Batch == 60)
+                {
+                    at60 = GC.GetAllocatedBytesForCurrentThread();
+                }
+            });
+            run.IsCompletedSuccessfully.Should().BeTrue();
+            least = Math.Min(least, at60 - at8);
+        }
+
+        least.Should().Be(0);
     }
 }
