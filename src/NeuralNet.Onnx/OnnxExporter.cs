@@ -191,11 +191,15 @@ public static class OnnxExporter
                 double[] mean = ToDouble(batchNorm.Buffers[0].Value), variance = ToDouble(batchNorm.Buffers[1].Value);
                 if (isDouble)
                 {
-                    return Decompositions.BatchNorm.Emit(writer, x, new Dictionary<string, double[]>
+                    string y = Decompositions.BatchNorm.Emit(writer, x, new Dictionary<string, double[]>
                     {
                         ["gamma"] = gamma, ["beta"] = beta, ["running_mean"] = mean, ["running_variance"] = variance,
                         ["epsilon"] = [batchNorm.Epsilon],
                     });
+
+                    // The momentum only matters for further training; the importer reads it back from here.
+                    writer.Graph.Node[^1].DocString = string.Create(CultureInfo.InvariantCulture, $"{Decompositions.BatchNormDocPrefix}{batchNorm.Momentum:R}");
+                    return y;
                 }
 
                 long[] dims = [batchNorm.OutputSize];

@@ -50,6 +50,9 @@ internal static class Decompositions
     public static Pattern BatchNorm { get; } =
         Op("Add", Op("Mul", X, BatchNormScale), Op("Sub", P("beta"), Op("Mul", BatchNormScale, P("running_mean"))));
 
+    /// <summary>The <c>doc_string</c> of the double form's last node starts with this, followed by the momentum.</summary>
+    public const string BatchNormDocPrefix = "BatchNormalization in inference form; momentum=";
+
     /// <summary>The scaler in front: <c>(x - shift) / divisor</c>, as <c>Scaler.Transform</c> computes it.</summary>
     public static Pattern Scaler { get; } = Op("Div", Op("Sub", X, P("shift")), P("divisor"));
 }
