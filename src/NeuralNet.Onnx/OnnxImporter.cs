@@ -43,7 +43,7 @@ public static class OnnxImporter
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.Length > MaxFileBytes)
         {
-            throw new InvalidDataFileException($"{Path.GetFileName(path)}: {stream.Length:N0} bytes is more than an ONNX file can hold ({MaxFileBytes:N0}).");
+            throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {stream.Length:N0} bytes is more than an ONNX file can hold ({MaxFileBytes:N0})."));
         }
 
         var bytes = new byte[stream.Length];

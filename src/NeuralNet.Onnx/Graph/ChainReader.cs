@@ -146,7 +146,7 @@ internal static class ChainReader
             width *= dim.DimValue;
             if (width > MaxWidth)
             {
-                throw TensorReader.Invalid(source, $"input '{input.Name}' claims more than {MaxWidth:N0} features per sample");
+                throw TensorReader.Invalid(source, string.Create(CultureInfo.InvariantCulture, $"input '{input.Name}' claims more than {MaxWidth:N0} features per sample"));
             }
         }
 

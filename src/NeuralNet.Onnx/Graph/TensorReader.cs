@@ -137,7 +137,7 @@ internal static class TensorReader
     {
         if ((long)count * size != bytes)
         {
-            throw Invalid(source, $"tensor '{tensor.Name}' claims {Dims(tensor)} = {count:N0} elements ({(long)count * size:N0} bytes) but its raw_data holds {bytes:N0} bytes");
+            throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"tensor '{tensor.Name}' claims {Dims(tensor)} = {count:N0} elements ({(long)count * size:N0} bytes) but its raw_data holds {bytes:N0} bytes"));
         }
     }
 
@@ -145,7 +145,7 @@ internal static class TensorReader
     {
         if (count != present)
         {
-            throw Invalid(source, $"tensor '{tensor.Name}' claims {Dims(tensor)} = {count:N0} elements but holds {present:N0}");
+            throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"tensor '{tensor.Name}' claims {Dims(tensor)} = {count:N0} elements but holds {present:N0}"));
         }
     }
 
