@@ -60,7 +60,7 @@ public static class OnnxImporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        GeluErf.Register();
+        ActivationLayerCodec.EnsureRegistered();
         ModelProto proto = Parse(model, source);
         ImportedGraph graph = ChainReader.Read(proto, source);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);

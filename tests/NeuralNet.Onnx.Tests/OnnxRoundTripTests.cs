@@ -89,7 +89,7 @@ public sealed class OnnxRoundTripTests
     public void ExportThenImport_ActivationLayerAfterBatchNorm_KeepsItsOwnLayer()
     {
         Network<double> original = Networks.Randomize(new NetworkBuilder<double>(4)
-            .AddDense(5).AddBatchNorm().Add(n => new ActivationLayer<double>(n, NeuralNet.Activations.Activation.Silu))
+            .AddDense(5).AddBatchNorm().Add((FeatureShape shape) => new ActivationLayer<double>(shape, NeuralNet.Activations.Activation.Silu))
             .AddDense(2, NeuralNet.Activations.Activation.Softmax).Build(), 9);
 
         OnnxModel<double> imported = RoundTrip(original, new OnnxExportOptions(), 4);

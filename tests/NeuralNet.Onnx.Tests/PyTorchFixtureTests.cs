@@ -62,6 +62,24 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
         Tolerance.AssertClose(model.Network.Predict(fixture.Input<double>()), fixture.Output<double>(), 1e-5);
     }
 
+    [Theory]
+    [InlineData("batchnorm_leaky_elu_logsoftmax")]
+    [InlineData("gelu_erf_and_tanh")]
+    public void Load_PyTorchExport_SavesAsModelFileAndLoadsBitIdentically(string name)
+    {
+        // Imported networks may hold activation layers and the package's activations; both have model-file codecs.
+        Fixture fixture = Fixture.Read(name);
+        OnnxModel<float> model = OnnxImporter.Load<float>(Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".onnx"));
+        using var directory = new TempDirectory();
+        string path = directory.File(name + ".nnm");
+
+        NeuralNet.Serialization.ModelFile.Save(path, model.Network);
+        Network<float> loaded = NeuralNet.Serialization.ModelFile.Load<float>(path).Network;
+
+        loaded.Layers.Select(l => l.Describe()).Should().Equal(model.Network.Layers.Select(l => l.Describe()));
+        loaded.Predict(fixture.Input<float>()).ToColumnMajorArray().Should().Equal(model.Network.Predict(fixture.Input<float>()).ToColumnMajorArray());
+    }
+
     private sealed record Fixture(string DType, int[] InputShape, double[] Input_, int[] OutputShape, double[] Output_)
     {
         public static Fixture Read(string name)

@@ -12,19 +12,33 @@ namespace NeuralNet.Onnx.Layers;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class ActivationLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly FeatureShape _shape;
     private readonly int _size;
 
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates the layer for flat inputs of <paramref name="size"/> features.</summary>
     /// <param name="size">Units in and out.</param>
     /// <param name="activation">The activation <c>f</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not positive.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="activation"/> is null.</exception>
     public ActivationLayer(int size, IActivation activation)
+        : this(FeatureShape.Flat(size), activation)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+    }
+
+    /// <summary>Creates the layer for inputs of <paramref name="shape"/>; the output has the same shape. A row-wise
+    /// activation (softmax) treats each sample's features as one row.</summary>
+    /// <param name="shape">The shape of one sample.</param>
+    /// <param name="activation">The activation <c>f</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension of <paramref name="shape"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="activation"/> is null.</exception>
+    public ActivationLayer(FeatureShape shape, IActivation activation)
+    {
+        shape.Validate(nameof(shape));
         ArgumentNullException.ThrowIfNull(activation);
-        _size = size;
+        _shape = shape;
+        _size = shape.Size;
         Activation = activation;
+        ActivationLayerCodec.EnsureRegistered();
     }
 
     /// <summary>The activation <c>f</c>.</summary>
@@ -37,7 +51,13 @@ public sealed class ActivationLayer<T> : Layer<T> where T : unmanaged, IFloating
     public override int OutputSize => _size;
 
     /// <inheritdoc />
-    public override string Kind => "activation";
+    public override FeatureShape InputShape => _shape;
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape => _shape;
+
+    /// <inheritdoc />
+    public override string Kind => ActivationLayerCodec.KindName;
 
     /// <inheritdoc />
     public override string Describe() => $"activation({Activation.Name})";
