@@ -102,17 +102,17 @@ public static class OnnxImporter
         var layers = new List<Layer<T>>();
         Scaler? scaler = null;
         int width = graph.InputWidth;
-        DenseLayer<T>? pendingDense = null;
         DenseStep? pendingStep = null;
 
+        // A dense step waits for the next step: an activation right after it becomes the layer's activation.
         void FlushDense(NeuralNet.Activations.IActivation? activation)
         {
             if (pendingStep is not null)
             {
-                pendingDense = new DenseLayer<T>(pendingStep.Inputs, pendingStep.Outputs, activation);
-                Copy(pendingStep.Weights, pendingDense.WeightParameter.Value);
-                Copy(pendingStep.Bias, pendingDense.BiasParameter.Value);
-                layers.Add(pendingDense);
+                var dense = new DenseLayer<T>(pendingStep.Inputs, pendingStep.Outputs, activation);
+                Copy(pendingStep.Weights, dense.WeightParameter.Value);
+                Copy(pendingStep.Bias, dense.BiasParameter.Value);
+                layers.Add(dense);
                 pendingStep = null;
             }
         }
