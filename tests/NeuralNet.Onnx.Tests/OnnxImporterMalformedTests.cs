@@ -131,6 +131,35 @@ public sealed class OnnxImporterMalformedTests
     }
 
     [Fact]
+    public void Load_TensorReadByThousandsOfNodes_Rejected()
+    {
+        ModelProto model = ValidModel();
+        for (int i = 0; i < 5000; i++)
+        {
+            model.Graph.Node.Add(new NodeProto { OpType = "Relu", Name = $"fan{i}", Input = { "input" }, Output = { $"fan{i}_out" } });
+        }
+
+        Rejected(model).Message.Should().Contain("does not chain at tensor 'input': 5001 nodes read it");
+    }
+
+    [Fact]
+    public void Load_PartialDecomposition_RejectedNamingTheReaders()
+    {
+        // Erf alone is part of PyTorch's GELU decomposition but not a layer by itself.
+        ModelProto model = ValidModel();
+        model.Graph.Node[1].OpType = "Erf";
+        Rejected(model).Message.Should().Contain("does not chain at tensor").And.Contain("(Erf) form no supported layer");
+    }
+
+    [Fact]
+    public void Load_HalfPrecisionWeights_RejectedNamingTheType()
+    {
+        ModelProto model = ValidModel();
+        model.Graph.Initializer[0].DataType = (int)TensorProto.Types.DataType.Float16;
+        Rejected(model).Message.Should().Contain("element type FLOAT16");
+    }
+
+    [Fact]
     public void Load_OutputNotComputed_Rejected()
     {
         ModelProto model = ValidModel();

@@ -28,6 +28,13 @@ internal static class ChainReader
     /// <summary>How far ahead of a tensor the root of a decomposition may lie (GELU's tanh form is 9 nodes deep).</summary>
     private const int SearchDepth = 12;
 
+    /// <summary>The most nodes a rule may need to look at from one tensor (the largest pattern has 11). Together with
+    /// <see cref="MaxReaders"/> it keeps the work per layer constant, so a hostile fan-out cannot make reading quadratic.</summary>
+    private const int MaxCandidates = 64;
+
+    /// <summary>The most nodes that may read one tensor (GELU's tanh form reads x four times).</summary>
+    private const int MaxReaders = 8;
+
     public static ImportedGraph Read(ModelProto model, string source)
     {
         GraphProto graph = model.Graph ?? throw TensorReader.Invalid(source, "the model has no graph");
@@ -59,6 +66,11 @@ internal static class ChainReader
                 argMax = ArgMaxOutput(readers[0], index, source);
                 visited.Add(readers[0]);
                 break;
+            }
+
+            if (readers.Count > MaxReaders)
+            {
+                throw TensorReader.Invalid(source, $"the graph does not chain at tensor '{current}': {readers.Count} nodes read it (for example {string.Join(", ", readers.Take(3).Select(GraphIndex.Describe))})");
             }
 
             var (rule, match) = BestMatch(index, current, readers, visited)
@@ -164,6 +176,11 @@ internal static class ChainReader
             var next = new List<NodeProto>();
             foreach (NodeProto node in frontier.Where(n => seen.Add(n) && !visited.Contains(n)))
             {
+                if (candidates.Count == MaxCandidates)
+                {
+                    break;
+                }
+
                 candidates.Add(node);
                 next.AddRange(node.Output.Where(o => o.Length > 0).SelectMany(index.Consumers));
             }

@@ -57,7 +57,9 @@ internal sealed class GraphIndex
                     _consumers[input] = list = [];
                 }
 
-                if (!list.Contains(node))
+                // A node reading a tensor twice (Mul(x, x)) is one reader; its inputs are visited together, so the
+                // last reader added is the only one to compare with (a linear scan would be quadratic in fan-out).
+                if (list.Count == 0 || !ReferenceEquals(list[^1], node))
                 {
                     list.Add(node);
                 }
