@@ -83,11 +83,6 @@ public static class OnnxImporter
             using var input = CodedInputStream.CreateWithLimits(stream, model.Length, RecursionLimit);
             var proto = new ModelProto();
             proto.MergeFrom(input);
-            if (!input.IsAtEnd)
-            {
-                throw new InvalidDataFileException($"{source}: trailing bytes after the model.");
-            }
-
             return proto;
         }
         catch (InvalidProtocolBufferException e)
@@ -119,6 +114,7 @@ public static class OnnxImporter
 
         foreach (ImportStep step in graph.Steps)
         {
+            CheckFinite(step, source);
             switch (step)
             {
                 case ScalerStep s:
@@ -166,6 +162,33 @@ public static class OnnxImporter
         }
 
         return (new Network<T>(graph.InputWidth, layers), scaler);
+    }
+
+    /// <summary>Weights must be finite, as model files require: a NaN or infinity would silently poison every prediction.</summary>
+    private static void CheckFinite(ImportStep step, string source)
+    {
+        IEnumerable<(string Name, double[] Values)> tensors = step switch
+        {
+            DenseStep d => [("weights", d.Weights), ("bias", d.Bias)],
+            BatchNormStep b => [("scale", b.Gamma), ("bias", b.Beta), ("mean", b.Mean), ("variance", b.Variance)],
+            ScalerStep s => [("shift", s.Shift), ("divisor", s.Divisor)],
+            _ => [],
+        };
+        foreach (var (name, values) in tensors)
+        {
+            int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: node '{step.NodeName}': {name}[{bad}] is {values[bad]}; weights must be finite."));
+            }
+        }
+
+        if (step is BatchNormStep bn && Array.FindIndex(bn.Variance, v => v < 0) is int negative and >= 0)
+        {
+            throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{source}: node '{step.NodeName}': variance[{negative}] is {bn.Variance[negative]}; variances cannot be negative."));
+        }
     }
 
     private static LabelMap? Labels(IReadOnlyDictionary<string, string> metadata, int outputs, string source)

@@ -160,6 +160,17 @@ public sealed class OnnxImporterMalformedTests
     }
 
     [Fact]
+    public void Load_NonFiniteWeight_RejectedNamingNodeAndIndex()
+    {
+        ModelProto model = ValidModel();
+        TensorProto b = model.Graph.Initializer[1];
+        byte[] raw = b.RawData.ToByteArray();
+        BitConverter.GetBytes(float.NaN).CopyTo(raw, 4 * 3);
+        b.RawData = ByteString.CopyFrom(raw);
+        Rejected(model).Message.Should().Contain("node 'layer0/Gemm_0': bias[3] is NaN; weights must be finite");
+    }
+
+    [Fact]
     public void Load_OutputNotComputed_Rejected()
     {
         ModelProto model = ValidModel();
