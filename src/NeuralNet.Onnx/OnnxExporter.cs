@@ -123,8 +123,18 @@ public static class OnnxExporter
             writer.Reserve(options.ArgMaxName);
         }
 
-        writer.Graph.Input.Add(TensorInfo(options.InputName, (int)elementType, network.InputSize));
+        FeatureShape shape = network.InputShape;
+        writer.Graph.Input.Add(shape.IsFlat
+            ? TensorInfo(options.InputName, (int)elementType, network.InputSize)
+            : TensorInfo(options.InputName, (int)elementType, shape.Channels, shape.Height, shape.Width));
         string current = options.InputName;
+        if (!shape.IsFlat)
+        {
+            // Images come in as [N, C, H, W]; the layers read each sample as its C*H*W values in NCHW order.
+            writer.Scope = "input";
+            current = writer.Node("Flatten", [current], GraphWriter.IntAttribute("axis", 1));
+        }
+
         if (options.Scaler is { } scaler)
         {
             writer.Scope = "scaler";
@@ -148,7 +158,7 @@ public static class OnnxExporter
             writer.Scope = "argmax";
             writer.NodeWithOutput("ArgMax", [options.OutputName], options.ArgMaxName,
                 GraphWriter.IntAttribute("axis", 1), GraphWriter.IntAttribute("keepdims", 0));
-            writer.Graph.Output.Add(TensorInfo(options.ArgMaxName, (int)TensorProto.Types.DataType.Int64, null));
+            writer.Graph.Output.Add(TensorInfo(options.ArgMaxName, (int)TensorProto.Types.DataType.Int64));
         }
 
         var model = new ModelProto
@@ -335,11 +345,12 @@ public static class OnnxExporter
         }
     }
 
-    private static ValueInfoProto TensorInfo(string name, int elementType, int? features)
+    /// <summary>A tensor of shape <c>[batch, dims...]</c> with a symbolic batch dimension.</summary>
+    private static ValueInfoProto TensorInfo(string name, int elementType, params int[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        if (features is int n)
+        foreach (int n in dims)
         {
             shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = n });
         }

@@ -96,7 +96,7 @@ public static class OnnxImporter
     {
         var layers = new List<Layer<T>>();
         Scaler? scaler = null;
-        int width = graph.InputWidth;
+        int width = graph.InputShape.Size;
         DenseStep? pendingStep = null;
 
         // A dense step waits for the next step: an activation right after it becomes the layer's activation.
@@ -161,7 +161,7 @@ public static class OnnxImporter
             throw new InvalidDataFileException($"{source}: the graph computes nothing a network layer represents (no Gemm, MatMul, activation or normalisation).");
         }
 
-        return (new Network<T>(graph.InputWidth, layers), scaler);
+        return (new Network<T>(graph.InputShape, layers), scaler);
     }
 
     /// <summary>Weights must be finite, as model files require: a NaN or infinity would silently poison every prediction.</summary>

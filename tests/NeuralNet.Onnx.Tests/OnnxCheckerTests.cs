@@ -15,7 +15,7 @@ public sealed class OnnxCheckerTests
         var paths = new List<string>();
         Export<float>(directory, paths);
         Export<double>(directory, paths);
-        paths.Count.Should().Be(2 * ((Networks.ActivationNames.Count * 3) + 3));
+        paths.Count.Should().Be(2 * ((Networks.ActivationNames.Count * 3) + 4));
 
         var (allPassed, report) = OnnxChecker.Check(paths);
 
@@ -61,6 +61,11 @@ public sealed class OnnxCheckerTests
             Description = "checker test",
         });
         paths.Add(batchNorm);
+
+        string image = directory.File($"{type}-image.onnx");
+        OnnxExporter.Save(image, Networks.Randomize(new NetworkBuilder<T>(new FeatureShape(1, 4, 4)).AddDense(3, NeuralNet.Activations.Activation.Tanh).Build(), 6),
+            new OnnxExportOptions { Scaler = Networks.FittedScaler<T>(16, new MinMaxScaler()) });
+        paths.Add(image);
 
         foreach (Scaler scaler in new Scaler[] { new StandardScaler(), new MinMaxScaler() })
         {

@@ -97,6 +97,25 @@ public sealed class OnnxRoundTripTests
         imported.Network.Layers.Select(l => l.Describe()).Should().Equal(original.Layers.Select(l => l.Describe()));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ExportThenImport_ImageInput_KeepsShapeAndRunsInOnnxRuntime(bool withScaler)
+    {
+        // A 2x3x3 image input goes out as [N, 2, 3, 3] followed by Flatten, and comes back as the same feature shape.
+        Network<float> original = Networks.Randomize(new NetworkBuilder<float>(new FeatureShape(2, 3, 3)).WithSeed(4)
+            .AddDense(6, NeuralNet.Activations.Activation.ReLU).AddDense(3, NeuralNet.Activations.Activation.Softmax).Build(), 4);
+        Scaler? scaler = withScaler ? Networks.FittedScaler<float>(18, new StandardScaler()) : null;
+        var options = new OnnxExportOptions { Scaler = scaler };
+        Matrix<float> x = Networks.Inputs<float>(9, 18);
+
+        OnnxModel<float> imported = RoundTrip(original, options, 18, scaler);
+        var (onnx, _) = OnnxRuntimeRunner.Run(OnnxExporter.ToBytes(original, options), x, [2, 3, 3]);
+
+        imported.Network.InputShape.Should().Be(new FeatureShape(2, 3, 3));
+        Tolerance.AssertClose(onnx, original.Predict(scaler is null ? x : scaler.Transform(x)), 1e-5);
+    }
+
     /// <summary>Exports, imports, and compares layers, parameters and predictions bit for bit.</summary>
     private static OnnxModel<T> RoundTrip<T>(Network<T> original, OnnxExportOptions options, int inputs, Scaler? scaler = null)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -45,6 +45,7 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
         OnnxModel<T> model = OnnxImporter.Load<T>(Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".onnx"));
 
         model.ProducerName.Should().Be("pytorch");
+        model.Network.InputShape.Should().Be(name == "flatten_image" ? new FeatureShape(1, 4, 4) : FeatureShape.Flat(model.Network.InputSize));
         model.IsDoubleFile.Should().Be(typeof(T) == typeof(double));
         string.Join(' ', model.Network.Layers.Select(l => l.Describe())).Should().Be(layers);
         Matrix<T> output = model.Network.Predict(fixture.Input<T>());

@@ -5,7 +5,7 @@ namespace NeuralNet.Onnx.Graph;
 
 /// <summary>The feedforward chain read from a graph: steps from the input to the output, in order.</summary>
 internal sealed record ImportedGraph(
-    IReadOnlyList<ImportStep> Steps, int InputWidth, string InputName, string OutputName, string? ArgMaxName,
+    IReadOnlyList<ImportStep> Steps, FeatureShape InputShape, string InputName, string OutputName, string? ArgMaxName,
     TensorProto.Types.DataType ElementType, int Opset);
 
 /// <summary>
@@ -47,7 +47,7 @@ internal static class ChainReader
         RejectUnsupportedOperators(graph, source);
         var index = new GraphIndex(graph, source);
         var (inputName, elementType, width, rank) = Input(graph, index, source);
-        int inputWidth = width;
+        FeatureShape inputShape = SampleShape(graph, inputName, width);
 
         var steps = new List<ImportStep>();
         var visited = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
@@ -77,7 +77,7 @@ internal static class ChainReader
                 ?? throw TensorReader.Invalid(source, $"the graph does not chain at tensor '{current}': {string.Join(", ", readers.Select(GraphIndex.Describe))} form no supported layer (docs/onnx.md lists the supported operators and patterns)");
             var context = new RuleContext(match, index, width, rank, opset);
             ImportStep step = rule.Build(context);
-            if (step is ScalerStep && steps.Count > 0)
+            if (step is ScalerStep && steps.Any(s => s is not PassStep))
             {
                 throw context.Fail("a Sub/Div scaler is only supported in front of the first layer");
             }
@@ -94,7 +94,7 @@ internal static class ChainReader
         }
 
         CheckOutputs(graph, index, current, argMax, visited, rank, source);
-        return new ImportedGraph(steps, inputWidth, inputName, current, argMax, elementType, opset);
+        return new ImportedGraph(steps, inputShape, inputName, current, argMax, elementType, opset);
     }
 
     private static int Opset(ModelProto model, string source)
@@ -163,6 +163,18 @@ internal static class ChainReader
         }
 
         return (input.Name, (TensorProto.Types.DataType)tensor.ElemType, (int)width, tensor.Shape.Dim.Count);
+    }
+
+    /// <summary>One sample's shape: <c>[N, C, H, W]</c> gives C x H x W, <c>[N, H, W]</c> 1 x H x W, anything else flat.</summary>
+    private static FeatureShape SampleShape(GraphProto graph, string inputName, int width)
+    {
+        long[] dims = graph.Input.First(i => i.Name == inputName).Type.TensorType.Shape.Dim.Skip(1).Select(d => d.DimValue).ToArray();
+        return dims.Length switch
+        {
+            3 => new FeatureShape((int)dims[0], (int)dims[1], (int)dims[2]),
+            2 => new FeatureShape(1, (int)dims[0], (int)dims[1]),
+            _ => FeatureShape.Flat(width),
+        };
     }
 
     private static (ImportRule Rule, PatternMatch Match)? BestMatch(GraphIndex index, string current, IReadOnlyList<NodeProto> readers, HashSet<NodeProto> visited)
