@@ -34,7 +34,8 @@ public sealed class OnnxImporterGraphTests
         h = g.Node("LeakyRelu", [h]);
         h = g.Node("Gemm", [h, g.Init("B1", [2, 4]), g.Init("C1", [1, 2])], Int("transB", 1));
         h = g.Node("Sigmoid", [h]);
-        Check<float>(g.Finish(h, 2), 5, "dense(leaky_relu(alpha=0.01)) dense(sigmoid)");
+        h = g.Node("Gemm", [h, g.Init("B2", [2, 2]), ""]);
+        Check<float>(g.Finish(h, 2), 5, "dense(leaky_relu(alpha=0.01)) dense(sigmoid) dense(identity)");
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal static class PatternMatcher
             case OpPattern op:
                 NodeProto? node = graph.Producer(tensor);
                 if (node is null || node.OpType != op.OpType || !GraphIndex.IsDefaultDomain(node) || node.Output[0] != tensor
-                    || node.Input.Count != op.Inputs.Count || !AttributesMatch(op, node, graph))
+                    || InputCount(node) != op.Inputs.Count || !AttributesMatch(op, node, graph))
                 {
                     return false;
                 }
@@ -99,6 +99,18 @@ internal static class PatternMatcher
             default:
                 return false;
         }
+    }
+
+    /// <summary>Inputs given, not counting trailing empty names (ONNX's way of leaving optional inputs out).</summary>
+    private static int InputCount(NodeProto node)
+    {
+        int count = node.Input.Count;
+        while (count > 0 && node.Input[count - 1].Length == 0)
+        {
+            count--;
+        }
+
+        return count;
     }
 
     private static bool MatchInputs(OpPattern op, NodeProto node, Pattern[] inputs, GraphIndex graph, string x, ref State state)
