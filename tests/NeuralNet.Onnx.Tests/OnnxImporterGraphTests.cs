@@ -73,6 +73,26 @@ public sealed class OnnxImporterGraphTests
         Check<float>(g.Finish(h, 5), 18, "activation(relu) dense(identity) batchnorm(momentum=0.9, epsilon=9.999999747378752E-05) activation(log_softmax)", [2, 3, 3]);
     }
 
+    [Fact]
+    public void Load_DoubleBatchNormFormWithOperandsSwapped_MatchesOnnxRuntime()
+    {
+        // The exporter's double batch-norm form written with every commutative operand the other way round:
+        // y = (β - μ a) + a x, a = γ / √(ε + σ²).
+        var g = new HandGraph(17, true, 3);
+        string gamma = g.Init("gamma", [3]), beta = g.Init("beta", [3]), mean = g.Init("mean", [3]), variance = g.Init("var", [3], offset: 2);
+        string a = g.Node("Div", [gamma, g.Node("Sqrt", [g.Node("Add", [g.Init("eps", [], offset: 1.5), variance])])]);
+        string h = g.Node("Add", [g.Node("Sub", [beta, g.Node("Mul", [mean, a])]), g.Node("Mul", [a, "x"])]);
+        byte[] model = g.Finish(h, 3);
+        Matrix<double> x = Networks.Inputs<double>(13, 3);
+        var (expected, _) = OnnxRuntimeRunner.Run(model, x);
+
+        Network<double> network = OnnxImporter.Load<double>(model).Network;
+
+        network.Layers.Should().ContainSingle().Which.Should().BeOfType<NeuralNet.Layers.BatchNormLayer<double>>()
+            .Which.Epsilon.Should().BeInRange(0.5, 2.5);
+        Tolerance.AssertClose(network.Predict(x), expected, 1e-12);
+    }
+
     private static void Check<T>(byte[] model, int features, string layers, int[]? sampleDims = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

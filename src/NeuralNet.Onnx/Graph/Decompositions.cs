@@ -29,20 +29,20 @@ internal static class Decompositions
     public static Pattern Step { get; } = Op("Cast", Op("GreaterOrEqual", X, C(0))).With("to", OpPattern.ElementTypeAttribute);
 
     /// <summary>Leaky ReLU, double form: <c>x &gt; 0 ? x : x alpha</c>.</summary>
-    public static Pattern LeakyReLU { get; } = Op("Where", Op("Greater", X, C(0)), X, Op("Mul", X, P("alpha")));
+    public static Pattern LeakyReLU { get; } = Op("Where", Op("Greater", X, C(0)), X, Op("Mul", X, PScalar("alpha")));
 
     /// <summary>ELU, double form: <c>x &gt; 0 ? x : alpha (e^x - 1)</c>.</summary>
-    public static Pattern Elu { get; } = Op("Where", Op("Greater", X, C(0)), X, Op("Mul", P("alpha"), Op("Sub", Op("Exp", X), C(1))));
+    public static Pattern Elu { get; } = Op("Where", Op("Greater", X, C(0)), X, Op("Mul", PScalar("alpha"), Op("Sub", Op("Exp", X), C(1))));
 
     /// <summary>SELU, double form: <c>x &gt; 0 ? x λ : λα (e^x - 1)</c>.</summary>
     public static Pattern Selu { get; } =
-        Op("Where", Op("Greater", X, C(0)), Op("Mul", X, P("lambda")), Op("Mul", P("lambda_alpha"), Op("Sub", Op("Exp", X), C(1))));
+        Op("Where", Op("Greater", X, C(0)), Op("Mul", X, PScalar("lambda")), Op("Mul", PScalar("lambda_alpha"), Op("Sub", Op("Exp", X), C(1))));
 
     /// <summary>Softplus, double form, the stable <c>max(x, 0) + ln(1 + e^-|x|)</c> the library computes.</summary>
     public static Pattern Softplus { get; } =
         Op("Add", Op("Max", X, C(0)), Op("Log", Op("Add", C(1), Op("Exp", Op("Neg", Op("Abs", X))))));
 
-    private static readonly Pattern BatchNormScale = Op("Div", P("gamma"), Op("Sqrt", Op("Add", P("running_variance"), P("epsilon"))));
+    private static readonly Pattern BatchNormScale = Op("Div", P("gamma"), Op("Sqrt", Op("Add", P("running_variance"), PScalar("epsilon"))));
 
     /// <summary>Batch normalisation in inference form, double graphs, exactly as <c>BatchNormLayer.Infer</c> computes it:
     /// <c>a = γ / √(σ² + ε)</c>, <c>c = β - a μ</c>, <c>y = x a + c</c> (the operator's epsilon is a float attribute,

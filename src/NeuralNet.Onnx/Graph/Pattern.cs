@@ -17,7 +17,11 @@ internal abstract class Pattern
     public static Pattern C(double value) => new ConstPattern(value);
 
     /// <summary>A named initialiser (vector or scalar) captured by the matcher and supplied to the emitter.</summary>
-    public static Pattern P(string name) => new ParamPattern(name);
+    public static Pattern P(string name) => new ParamPattern(name, scalar: false);
+
+    /// <summary>A named one-element initialiser: the matcher binds only a scalar to it, so the operands of
+    /// <c>Add(variance, epsilon)</c> cannot be bound the wrong way round.</summary>
+    public static Pattern PScalar(string name) => new ParamPattern(name, scalar: true);
 
     /// <summary>A node of the default ONNX domain.</summary>
     public static OpPattern Op(string opType, params Pattern[] inputs) => new(opType, inputs);
@@ -45,10 +49,12 @@ internal sealed class ConstPattern(double value) : Pattern
         writer.Scalar(Value);
 }
 
-/// <summary>A named initialiser.</summary>
-internal sealed class ParamPattern(string name) : Pattern
+/// <summary>A named initialiser, optionally restricted to one element.</summary>
+internal sealed class ParamPattern(string name, bool scalar) : Pattern
 {
     public string Name { get; } = name;
+
+    public bool IsScalar { get; } = scalar;
 
     internal override string Emit(GraphWriter writer, string x, IReadOnlyDictionary<string, double[]> parameters, Dictionary<Pattern, string> emitted)
     {

@@ -50,7 +50,7 @@ internal static class PatternMatcher
             case ConstPattern c:
                 return graph.TryScalar(tensor, out double value) && Math.Abs(value - c.Value) <= 1e-6 * Math.Max(1, Math.Abs(c.Value));
             case ParamPattern p:
-                if (!graph.TryConstant(tensor, out _))
+                if (!graph.TryConstant(tensor, out _) || (p.IsScalar && !graph.TryScalar(tensor, out _)))
                 {
                     return false;
                 }
