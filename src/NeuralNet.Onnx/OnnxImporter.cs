@@ -142,6 +142,12 @@ public static class OnnxImporter
                     layers.Add(new ActivationLayer<T>(width, activation.Activation));
                     break;
                 case BatchNormStep bn:
+                    if (!T.IsNormal(T.CreateTruncating(bn.Epsilon)))
+                    {
+                        throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{source}: node '{bn.NodeName}': epsilon {bn.Epsilon:R} is not a normal {typeof(T).Name}."));
+                    }
+
                     FlushDense(null);
                     var layer = new BatchNormLayer<T>(width, bn.Momentum, bn.Epsilon);
                     Copy(bn.Gamma, layer.Parameters[0].Value);

@@ -170,6 +170,28 @@ public sealed class OnnxImporterMalformedTests
         Rejected(model).Message.Should().Contain("node 'layer0/Gemm_0': bias[3] is NaN; weights must be finite");
     }
 
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(-1e-3f)]
+    [InlineData(1e-40f)]
+    public void Load_BatchNormEpsilonNotPositiveNormal_Rejected(float epsilon)
+    {
+        ModelProto model = OnnxExporter.BuildModel(Networks.WithBatchNorm<float>(), new OnnxExportOptions());
+        NodeProto batchNorm = model.Graph.Node.First(n => n.OpType == "BatchNormalization");
+        batchNorm.Attribute.First(a => a.Name == "epsilon").F = epsilon;
+        Rejected(model).Message.Should().Contain($"node '{batchNorm.Name}'").And.Contain("epsilon");
+    }
+
+    [Fact]
+    public void Load_ScalerDivisorZero_Rejected()
+    {
+        ModelProto model = OnnxExporter.BuildModel(Networks.WithActivation<float>("relu"),
+            new OnnxExportOptions { Scaler = Networks.FittedScaler<float>(5, new NeuralNet.Data.StandardScaler()) });
+        TensorProto divisor = model.Graph.Initializer.First(t => t.Name.EndsWith("divisor", StringComparison.Ordinal));
+        divisor.RawData = ByteString.CopyFrom(new byte[divisor.RawData.Length]);
+        Rejected(model).Message.Should().Contain("scaler").And.Contain("positive normal");
+    }
+
     [Fact]
     public void Load_OutputNotComputed_Rejected()
     {

@@ -131,9 +131,11 @@ internal static class ImportRules
 
     private static ImportStep BatchNorm(RuleContext c, double epsilon, double momentum)
     {
-        if (!(epsilon > 0 && double.IsFinite(epsilon)) || !(momentum >= 0 && momentum < 1))
+        // The layer divides by √(σ² + ε): ε must be a positive normal number (in float too, checked when the layer is
+        // built), as model files require.
+        if (!(epsilon > 0 && double.IsNormal(epsilon)) || !(momentum >= 0 && momentum < 1))
         {
-            throw c.Fail($"epsilon must be positive and momentum in [0, 1). Received: epsilon={epsilon}, momentum={momentum}");
+            throw c.Fail($"epsilon must be a positive normal number and momentum in [0, 1). Received: epsilon={epsilon}, momentum={momentum}");
         }
 
         return new BatchNormStep(c.NodeName, c.Vector("gamma", c.Width), c.Vector("beta", c.Width), c.Vector("running_mean", c.Width),

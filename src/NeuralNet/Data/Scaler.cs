@@ -96,10 +96,10 @@ public abstract class Scaler
     /// graph's <c>Sub</c> and <c>Div</c> nodes; it transforms exactly as the scaler they came from.</summary>
     /// <param name="kind"><c>min_max</c> or <c>standard</c>.</param>
     /// <param name="shift">The per-feature shift (minimum or mean); finite.</param>
-    /// <param name="divisor">The per-feature divisor (range or standard deviation); finite and non-zero.</param>
+    /// <param name="divisor">The per-feature divisor (range or standard deviation); positive normal numbers.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An unknown kind, no features, lengths that differ, or a value that is not
-    /// finite (or a zero divisor).</exception>
+    /// <exception cref="ArgumentException">An unknown kind, no features, lengths that differ, a shift that is not
+    /// finite, or a divisor that is not a positive normal number.</exception>
     public static Scaler FromStatistics(string kind, IReadOnlyList<double> shift, IReadOnlyList<double> divisor)
     {
         ArgumentNullException.ThrowIfNull(kind);
@@ -110,9 +110,11 @@ public abstract class Scaler
             throw new ArgumentException($"shift and divisor must have the same, positive length. Received: {shift.Count} and {divisor.Count}.", nameof(divisor));
         }
 
-        if (shift.Any(s => !double.IsFinite(s)) || divisor.Any(d => !double.IsFinite(d) || d == 0))
+        // As model files require: a zero divisor gives infinities, a negative one flips the feature, a subnormal one
+        // overflows.
+        if (shift.Any(s => !double.IsFinite(s)) || divisor.Any(d => !(d > 0) || !double.IsNormal(d)))
         {
-            throw new ArgumentException("shifts must be finite and divisors finite and non-zero.", nameof(divisor));
+            throw new ArgumentException("shifts must be finite and divisors positive normal numbers.", nameof(divisor));
         }
 
         return FromState(kind, [.. shift], [.. divisor])

@@ -115,11 +115,15 @@ public class ScalerTests
         Action unknown = () => Scaler.FromStatistics("robust", [1.0], [2.0]);
         Action lengths = () => Scaler.FromStatistics("standard", [1.0, 2.0], [2.0]);
         Action zero = () => Scaler.FromStatistics("standard", [1.0], [0.0]);
+        Action negative = () => Scaler.FromStatistics("standard", [1.0], [-2.0]);
+        Action subnormal = () => Scaler.FromStatistics("standard", [1.0], [1e-320]);
         Action empty = () => Scaler.FromStatistics("standard", [], []);
 
         unknown.Should().Throw<ArgumentException>().WithParameterName("kind").WithMessage("*'robust'*");
         lengths.Should().Throw<ArgumentException>().WithParameterName("divisor").WithMessage("*2 and 1*");
         zero.Should().Throw<ArgumentException>().WithParameterName("divisor");
+        negative.Should().Throw<ArgumentException>().WithParameterName("divisor");
+        subnormal.Should().Throw<ArgumentException>().WithParameterName("divisor");
         empty.Should().Throw<ArgumentException>().WithParameterName("divisor");
     }
 }
