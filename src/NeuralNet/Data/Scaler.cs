@@ -92,6 +92,35 @@ public abstract class Scaler
     /// <exception cref="ArgumentException"><paramref name="training"/> is empty or holds a non-finite value.</exception>
     public Matrix<T> FitTransform<T>(Matrix<T> training) where T : unmanaged, IFloatingPointIeee754<T> => Fit(training).Transform(training);
 
+    /// <summary>A fitted scaler of kind <paramref name="kind"/> with the given statistics, e.g. read back from an ONNX
+    /// graph's <c>Sub</c> and <c>Div</c> nodes; it transforms exactly as the scaler they came from.</summary>
+    /// <param name="kind"><c>min_max</c> or <c>standard</c>.</param>
+    /// <param name="shift">The per-feature shift (minimum or mean); finite.</param>
+    /// <param name="divisor">The per-feature divisor (range or standard deviation); positive normal numbers.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">An unknown kind, no features, lengths that differ, a shift that is not
+    /// finite, or a divisor that is not a positive normal number.</exception>
+    public static Scaler FromStatistics(string kind, IReadOnlyList<double> shift, IReadOnlyList<double> divisor)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(shift);
+        ArgumentNullException.ThrowIfNull(divisor);
+        if (shift.Count == 0 || shift.Count != divisor.Count)
+        {
+            throw new ArgumentException($"shift and divisor must have the same, positive length. Received: {shift.Count} and {divisor.Count}.", nameof(divisor));
+        }
+
+        // As model files require: a zero divisor gives infinities, a negative one flips the feature, a subnormal one
+        // overflows.
+        if (shift.Any(s => !double.IsFinite(s)) || divisor.Any(d => !(d > 0) || !double.IsNormal(d)))
+        {
+            throw new ArgumentException("shifts must be finite and divisors positive normal numbers.", nameof(divisor));
+        }
+
+        return FromState(kind, [.. shift], [.. divisor])
+            ?? throw new ArgumentException($"Unknown scaler kind '{kind}'. Known kinds: min_max, standard.", nameof(kind));
+    }
+
     /// <summary>Restores a fitted scaler of a known kind from saved statistics (model files).</summary>
     internal static Scaler? FromState(string kind, double[] shift, double[] divisor)
     {
