@@ -112,7 +112,7 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
         Validate(network, options);
-        GeluErf.Register();
+        LogSoftmax.Register();
         bool isDouble = typeof(T) == typeof(double);
         var elementType = isDouble ? TensorProto.Types.DataType.Double : TensorProto.Types.DataType.Float;
         var writer = new GraphWriter(elementType, options.GraphName);
@@ -257,7 +257,7 @@ public static class OnnxExporter
                 return opset >= 20 && !isDouble
                     ? writer.Node("Gelu", [x], GraphWriter.StringAttribute("approximate", "tanh"))
                     : Decompositions.GeluTanh.Emit(writer, x, none);
-            case GeluErf:
+            case GeluExact:
                 return opset >= 20 && !isDouble
                     ? writer.Node("Gelu", [x])
                     : Decompositions.GeluErf.Emit(writer, x, none);

@@ -17,7 +17,7 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
     {
         { "relu_tanh_softmax", "dense(relu) dense(tanh) dense(softmax)" },
         { "relu_tanh_softmax_opset13", "dense(relu) dense(softmax)" },
-        { "gelu_erf_and_tanh", "dense(gelu_erf) dense(gelu) dense(identity)" },
+        { "gelu_erf_and_tanh", "dense(gelu_exact) dense(gelu) dense(identity)" },
         { "batchnorm_leaky_elu_logsoftmax", "dense(identity) batchnorm(momentum=0.8999999761581421, epsilon=9.999999747378752E-06) activation(leaky_relu(alpha=0.10000000149011612)) dense(elu(alpha=0.5)) dense(log_softmax)" },
         { "selu_softplus_sigmoid_silu", "dense(selu) dense(softplus) dense(sigmoid) dense(silu) dense(identity)" },
         { "flatten_image", "dense(relu) dense(identity)" },

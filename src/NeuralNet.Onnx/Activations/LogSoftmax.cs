@@ -20,6 +20,10 @@ public sealed class LogSoftmax : IActivation
     /// <inheritdoc />
     public string Name => "log_softmax";
 
+    /// <summary>Registers <c>log_softmax</c> with <see cref="Activation.FromName"/> so model files of imported networks
+    /// load. The importer and exporter call it; calling it again does nothing new.</summary>
+    public static void Register() => Activation.Register(Instance.Name, () => Instance);
+
     /// <inheritdoc />
     public void Forward<T>(ReadOnlySpan<T> input, Span<T> output, int batchSize) where T : unmanaged, IFloatingPointIeee754<T>
     {

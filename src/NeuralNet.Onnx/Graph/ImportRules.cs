@@ -34,7 +34,7 @@ internal static class ImportRules
         new("LogSoftmax", Op("LogSoftmax", X), c => Act(c, RowWise(c, LogSoftmax.Instance))),
         new("Gelu", Op("Gelu", X), Gelu),
         new("GELU (tanh, decomposed)", (OpPattern)Decompositions.GeluTanh, c => Act(c, Activation.Gelu)),
-        new("GELU (erf, decomposed)", (OpPattern)Decompositions.GeluErf, c => Act(c, GeluErf.Instance)),
+        new("GELU (erf, decomposed)", (OpPattern)Decompositions.GeluErf, c => Act(c, NeuralNet.Activations.Activation.GeluExact)),
         new("SiLU (decomposed)", (OpPattern)Decompositions.Silu, c => Act(c, Activation.Silu)),
         new("step (decomposed)", (OpPattern)Decompositions.Step, c => Act(c, Activation.Step)),
         new("leaky ReLU (double form)", (OpPattern)Decompositions.LeakyReLU, c => Act(c, Checked(c, () => Activation.LeakyReLU(c.Scalar("alpha"))))),
@@ -144,7 +144,7 @@ internal static class ImportRules
 
     private static ImportStep Gelu(RuleContext c) => c.String("approximate", "none") switch
     {
-        "none" => Act(c, GeluErf.Instance),
+        "none" => Act(c, NeuralNet.Activations.Activation.GeluExact),
         "tanh" => Act(c, Activation.Gelu),
         string other => throw c.Fail($"approximate='{other}' is not an ONNX GELU variant"),
     };

@@ -25,13 +25,13 @@ public sealed class ActivationLayerCodec : ILayerCodec
     /// <inheritdoc />
     public string Kind => KindName;
 
-    /// <summary>Registers this codec and the package's activations (<c>gelu_erf</c>, <c>log_softmax</c>) with the core;
+    /// <summary>Registers this codec and the package's activations (<c>log_softmax</c>) with the core;
     /// idempotent. Call it before loading a model file with activation layers in a process that has not touched
     /// the ONNX package yet.</summary>
     public static void EnsureRegistered()
     {
         LayerCodecs.Register(Instance);
-        GeluErf.Register();
+        LogSoftmax.Register();
     }
 
     /// <inheritdoc />

@@ -7,22 +7,10 @@ using NeuralNet.Onnx.Tests.TestSupport;
 
 namespace NeuralNet.Onnx.Tests.Activations;
 
-/// <summary>The activations this package adds for imported models: values worked by hand and central-difference
+/// <summary>The activation this package adds for imported models: values worked by hand and central-difference
 /// gradient checks in double.</summary>
 public sealed class OnnxActivationTests
 {
-    [Theory]
-    // GELU(z) = z Φ(z): Φ(0) = 0.5, Φ(1) = 0.841344746068543, Φ(-2) = 0.0227501319481792.
-    [InlineData(0.0, 0.0)]
-    [InlineData(1.0, 0.841344746068543)]
-    [InlineData(-2.0, -0.0455002638963584)]
-    public void GeluErf_Forward_IsZTimesNormalCdf(double z, double expected)
-    {
-        var output = new double[1];
-        GeluErf.Instance.Forward<double>([z], output, 1);
-        output[0].Should().BeApproximately(expected, 1e-14);
-    }
-
     [Fact]
     public void LogSoftmax_Forward_IsLogOfSoftmaxPerRow()
     {
@@ -34,7 +22,6 @@ public sealed class OnnxActivationTests
     }
 
     [Theory]
-    [InlineData("gelu_erf")]
     [InlineData("log_softmax")]
     public void Backward_MatchesCentralDifferences(string name)
     {
@@ -53,10 +40,9 @@ public sealed class OnnxActivationTests
     }
 
     [Fact]
-    public void Register_ThenFromName_FindsBoth()
+    public void Register_ThenFromName_FindsLogSoftmax()
     {
-        GeluErf.Register();
-        NeuralNet.Activations.Activation.FromName("gelu_erf").Should().BeSameAs(GeluErf.Instance);
+        LogSoftmax.Register();
         NeuralNet.Activations.Activation.FromName("log_softmax").Should().BeSameAs(LogSoftmax.Instance);
     }
 }

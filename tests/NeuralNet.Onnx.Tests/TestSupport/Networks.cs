@@ -15,12 +15,12 @@ public static class Networks
     public static IReadOnlyList<string> ActivationNames { get; } =
     [
         "identity", "step", "sigmoid", "tanh", "relu", "leaky_relu(alpha=0.2)", "elu(alpha=0.7)", "selu", "gelu", "silu",
-        "softplus", "softmax", "gelu_erf", "log_softmax",
+        "softplus", "softmax", "gelu_exact", "log_softmax",
     ];
 
     public static IActivation Activation(string name)
     {
-        GeluErf.Register();
+        LogSoftmax.Register();
         return NeuralNet.Activations.Activation.FromName(name);
     }
 
