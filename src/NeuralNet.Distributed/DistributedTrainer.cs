@@ -555,7 +555,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             {
                 IManagementGrain management = _trainer._grains.GetGrain<IManagementGrain>(0);
                 MembershipEntry[] hosts = await WithRetriesAsync(() => management.GetDetailedHosts(onlyActive: true));
-                IEnumerable<string> names = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.RoleName ?? h.SiloName).Distinct(StringComparer.Ordinal);
+                IEnumerable<string> names = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloName).Distinct(StringComparer.Ordinal);
                 if (_options.WorkerSilos is { } allowed)
                 {
                     names = names.Where(allowed.Contains);

@@ -33,7 +33,7 @@ public sealed record DistributedTrainerOptions
     /// <summary>How many workers to use, at most one per silo; null (default) uses every active silo.</summary>
     public int? Workers { get; init; }
 
-    /// <summary>When set, only silos with these role names (silo names) run workers.</summary>
+    /// <summary>When set, only silos with these names (<c>SiloOptions.SiloName</c>) run workers.</summary>
     public IReadOnlyList<string>? WorkerSilos { get; init; }
 
     /// <summary>Asynchronous mode: a gradient computed on version v is applied only while the server is at most this

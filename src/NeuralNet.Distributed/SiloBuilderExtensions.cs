@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using NeuralNet.Distributed.Placement;
 
 namespace NeuralNet.Distributed;
 
@@ -16,6 +17,7 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DistributedSiloOptions>().Configure(o => configure?.Invoke(o));
+        builder.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 namespace NeuralNet.Distributed;
 
 /// <summary>One worker's share of a run (or of an epoch).</summary>
-/// <param name="Silo">The silo (role name) it ran on.</param>
+/// <param name="Silo">The name of the silo it ran on.</param>
 /// <param name="Steps">Steps it computed.</param>
 /// <param name="Rows">Training rows it computed gradients on.</param>
 /// <param name="ComputeSeconds">Seconds in forward and backward passes.</param>

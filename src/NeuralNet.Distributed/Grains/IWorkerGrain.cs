@@ -3,7 +3,7 @@ using NeuralNet.Distributed.Messages;
 namespace NeuralNet.Distributed.Grains;
 
 /// <summary>
-/// A training worker, placed on the silo whose role name is its key (one worker per silo, so a worker dies with its
+/// A training worker, placed on the silo whose name is its key (one worker per silo, so a worker dies with its
 /// silo and the driver gives its share to the others). It loads the job's rows itself, computes the gradient of its
 /// part of each batch with the core network, pushes it to the shards and pulls the new parameters.
 /// </summary>

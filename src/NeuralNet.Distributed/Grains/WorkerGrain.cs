@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using NeuralNet.Distributed.Internal;
 using NeuralNet.Distributed.Messages;
-using Orleans.Placement;
+using NeuralNet.Distributed.Placement;
 
 namespace NeuralNet.Distributed.Grains;
 
-/// <summary>The training worker (see <see cref="IWorkerGrain"/>): placed by silo role, so the key names its silo.</summary>
-[SiloRoleBasedPlacement]
+/// <summary>The training worker (see <see cref="IWorkerGrain"/>): placed by <see cref="SiloNamePlacement"/>, so the key names its silo.</summary>
+[SiloNamePlacement]
 internal sealed class WorkerGrain(IOptions<DistributedSiloOptions> options, IGrainFactory grains) : Grain, IWorkerGrain
 {
     private IWorkerCore? _core;
