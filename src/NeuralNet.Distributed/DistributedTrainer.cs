@@ -129,7 +129,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
         private readonly DistributedTrainerOptions _options;
         private readonly TrainerOptions _core;
         private readonly Network<T> _network;
-        private readonly Parameter<T>[] _parameters;
+        private readonly ParameterSet<T> _parameters;
         private readonly Matrix<T>? _validationX, _validationY;
         private readonly IProgress<EpochReport>? _progress;
         private readonly IProgress<DistributedEpochReport>? _details;
@@ -150,13 +150,13 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             _options = trainer.Options;
             _core = _options.Trainer;
             _network = network;
-            _parameters = network.Parameters.ToArray();
+            _parameters = network.ParameterSet;
             _validationX = validationX;
             _validationY = validationY;
             _progress = progress;
             _details = details;
             _cancellation = cancellation;
-            long count = _parameters.Sum(p => (long)p.Length);
+            long count = _parameters.Length;
             if (count < _options.Shards)
             {
                 throw new ArgumentException($"The network has {count} parameters, fewer than Shards = {_options.Shards}.", nameof(network));
@@ -266,7 +266,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                         wait = 0;
                         if (early.RestoreBestWeights)
                         {
-                            bestWeights ??= new T[_parameters.Sum(p => p.Length)];
+                            bestWeights ??= new T[_parameters.Length];
                             Flatten(bestWeights);
                         }
                     }
@@ -621,7 +621,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                     Values = MemoryMarshal.AsBytes(flat.AsSpan(_offsets[s], _offsets[s + 1] - _offsets[s])).ToArray(),
                     Pieces = Pieces(_offsets[s], _offsets[s + 1]), Optimizer = _trainer._optimizer, Mode = _options.Mode,
                     Staleness = _options.Staleness, CheckpointEvery = _options.CheckpointEvery,
-                    StepsPerEpoch = Synchronous ? stepsPerEpoch : int.MaxValue, L2 = _core.L2,
+                    StepsPerEpoch = Synchronous ? stepsPerEpoch : int.MaxValue,
                     GradientClipNorm = _core.GradientClipNorm, BarrierTimeout = _options.BarrierTimeout, Seed = _core.Seed,
                 };
             }
@@ -642,26 +642,27 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             return versions[0];
         }
 
-        /// <summary>The key range [from, to) cut at tensor boundaries.</summary>
+        /// <summary>The key range [from, to) cut at the boundaries of the flat layout's segments (trainables only).</summary>
         private ShardPiece[] Pieces(int from, int to)
         {
             var pieces = new List<ShardPiece>();
-            int offset = 0;
-            for (int i = 0; i < _parameters.Length; i++)
+            foreach (ParameterSegment segment in _parameters.Layout.Segments)
             {
-                Parameter<T> p = _parameters[i];
-                int lo = Math.Max(from, offset), hi = Math.Min(to, offset + p.Length);
+                if (segment.IsBuffer)
+                {
+                    continue;
+                }
+
+                int lo = Math.Max(from, segment.Offset), hi = Math.Min(to, segment.Offset + segment.Length);
                 if (lo < hi)
                 {
                     pieces.Add(new ShardPiece
                     {
-                        Name = string.Create(CultureInfo.InvariantCulture, $"{i}.{p.Name}[{lo - offset}:{hi - offset}]"),
+                        Name = string.Create(CultureInfo.InvariantCulture, $"{segment.Name}[{lo - segment.Offset}:{hi - segment.Offset}]"),
                         Length = hi - lo,
-                        IsRegularized = p.IsRegularized,
+                        IsRegularized = segment.IsRegularized,
                     });
                 }
-
-                offset += p.Length;
             }
 
             return pieces.ToArray();
@@ -713,22 +714,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             return new EpochReport(epoch, outcome.Loss, validationLoss, metrics, outcome.Rate, Stopwatch.GetElapsedTime(started), null);
         }
 
-        private double Penalty()
-        {
-            double sum = 0;
-            if (_core.L2 > 0)
-            {
-                foreach (Parameter<T> p in _parameters)
-                {
-                    if (p.IsRegularized)
-                    {
-                        sum += double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<T>(p.Value));
-                    }
-                }
-            }
-
-            return _core.L2 * sum / 2;
-        }
+        private double Penalty() => _core.L2 > 0 ? _parameters.L2Penalty(_core.L2) : 0;
 
         private bool HigherIsBetter(string monitor)
         {
@@ -771,25 +757,9 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             }
         }
 
-        private void Flatten(Span<T> destination)
-        {
-            int offset = 0;
-            foreach (Parameter<T> p in _parameters)
-            {
-                p.Value.CopyTo(destination.Slice(offset, p.Length));
-                offset += p.Length;
-            }
-        }
+        private void Flatten(Span<T> destination) => _parameters.CopyValuesTo(destination);
 
-        private void Unflatten(ReadOnlySpan<T> source)
-        {
-            int offset = 0;
-            foreach (Parameter<T> p in _parameters)
-            {
-                source.Slice(offset, p.Length).CopyTo(p.Value);
-                offset += p.Length;
-            }
-        }
+        private void Unflatten(ReadOnlySpan<T> source) => _parameters.SetValues(source);
 
         private static byte[] SaveModel(Network<T> network)
         {

@@ -11,8 +11,7 @@ internal interface IShardCore
     /// <summary>Why a gradient cannot be applied (wrong length, NaN or infinity), naming what was received; null when it can.</summary>
     string? Check(ReadOnlySpan<byte> gradient);
 
-    /// <summary>Sums the parts in the order given (nulls skipped), multiplies by <paramref name="scale"/>, adds the L2
-    /// term, clips, and steps the optimiser with <paramref name="learningRate"/>.</summary>
+    /// <summary>Sums the parts in the order given (nulls skipped), multiplies by <paramref name="scale"/>, clips, and steps the optimiser with <paramref name="learningRate"/>.</summary>
     void Apply(IReadOnlyList<byte[]?> parts, double scale, double learningRate);
 
     /// <summary>A copy of the values as raw bytes.</summary>

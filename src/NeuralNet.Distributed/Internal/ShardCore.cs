@@ -19,7 +19,6 @@ internal sealed class ShardCore<T> : IShardCore where T : unmanaged, IFloatingPo
     private readonly Parameter<T>[] _pieces;
     private readonly T[] _sum;
     private readonly IOptimizer _optimizer;
-    private readonly double _l2;
     private readonly double? _clip;
     private readonly int _shard;
 
@@ -51,7 +50,6 @@ internal sealed class ShardCore<T> : IShardCore where T : unmanaged, IFloatingPo
 
         Length = total;
         _sum = new T[total];
-        _l2 = setup.L2;
         _clip = setup.GradientClipNorm;
         _optimizer = setup.Optimizer.Create();
         if (optimizerState is not null)
@@ -104,17 +102,12 @@ internal sealed class ShardCore<T> : IShardCore where T : unmanaged, IFloatingPo
             TensorPrimitives.Multiply(_sum, T.CreateTruncating(scale), _sum);
         }
 
+        // The parts already hold the L2 term λw (each worker's objective adds it, scaled by its share).
         int offset = 0;
-        T lambda = T.CreateTruncating(_l2);
         foreach (Parameter<T> p in _pieces)
         {
             _sum.AsSpan(offset, p.Length).CopyTo(p.Gradient);
             offset += p.Length;
-            if (_l2 > 0 && p.IsRegularized)
-            {
-                // dL/dw += λ w, as the single-node trainer adds the L2 term to the batch-mean gradient.
-                TensorPrimitives.MultiplyAdd(p.Value, lambda, p.Gradient, p.Gradient);
-            }
         }
 
         if (_clip is { } clip)

@@ -10,6 +10,7 @@ using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Metrics;
 using NeuralNet.Serialization;
+using NeuralNet.Training;
 
 namespace NeuralNet.Distributed.Internal;
 
@@ -23,16 +24,14 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
 {
     private readonly WorkerJob _job;
     private readonly Network<T> _network;
-    private readonly Parameter<T>[] _parameters;
     private readonly ILoss _loss;
     private readonly IParameterShardGrain[] _shards;
     private readonly long[] _versions;
     private readonly T[] _xRows, _y, _batchX, _batchY, _values, _gradient;
     private readonly Matrix<T> _trainX, _trainY;
     private readonly int _inputs, _targets, _totalRows, _trainRows;
-    private readonly int[] _indices;
-    private RandomSource _shuffler;
-    private int _shuffledEpochs;
+    private readonly ShuffledBatchSampler _batches, _epochOrder;
+    private readonly BatchObjective<T> _objective;
 
     public WorkerCore(WorkerJob job, ITrainingDataSource source, IGrainFactory grains, string silo)
     {
@@ -80,12 +79,7 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
         int batch = Math.Min(job.BatchSize, _trainRows);
         _batchX = new T[batch * _inputs];
         _batchY = new T[batch * _targets];
-        _parameters = _network.Parameters.ToArray();
-        int count = 0;
-        foreach (Parameter<T> p in _parameters)
-        {
-            count += p.Length;
-        }
+        int count = _network.ParameterSet.Length;
 
         if (job.ShardOffsets.Length < 2 || job.ShardOffsets[0] != 0 || job.ShardOffsets[^1] != count)
         {
@@ -102,9 +96,11 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
             _versions[s] = -1;
         }
 
-        _indices = new int[_trainRows];
-        _shuffler = new RandomSource(job.Seed);
-        ResetOrder();
+        // The single-node loop's sampler: the same seed gives the same permutation and the same global batches. A
+        // second one with one batch per epoch exposes the whole permutation for the asynchronous blocks.
+        _batches = new ShuffledBatchSampler(_trainRows, job.BatchSize, job.Seed, job.Shuffle);
+        _epochOrder = new ShuffledBatchSampler(_trainRows, _trainRows, job.Seed, job.Shuffle);
+        _objective = new BatchObjective<T>(_network, _loss, job.L2);
         Ready = new WorkerReady { TrainRows = _trainRows, ParameterCount = count, Host = Hosting.HostInfoFactory.Create(silo) };
     }
 
@@ -125,21 +121,20 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
             bytes += await PullAsync(step.Step, exact: true);
         }
 
-        // Global batch b of the epoch is positions [bB, bB + m) of the permutation; worker i of n takes
-        // [bB + ⌊i·m/n⌋, bB + ⌊(i+1)·m/n⌋), so the parts tile the batch in worker order.
-        int batchSize = Math.Min(_job.BatchSize, _trainRows);
-        int start = step.Batch * batchSize;
-        if (start >= _trainRows || step.Worker < 0 || step.Worker >= step.WorkerCount)
+        // Global batch b (m rows) is the sampler's batch b; worker i of n takes its rows [⌊i·m/n⌋, ⌊(i+1)·m/n⌋), so the
+        // parts tile the batch in worker order.
+        if (step.Batch < 0 || step.Batch >= _batches.BatchCount || step.Worker < 0 || step.Worker >= step.WorkerCount)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Batch {step.Batch} of epoch {step.Epoch} (worker {step.Worker} of {step.WorkerCount}) is outside the {_trainRows} training rows in batches of {batchSize}."), nameof(step));
+                $"Batch {step.Batch} of epoch {step.Epoch} (worker {step.Worker} of {step.WorkerCount}) is outside the {_batches.BatchCount} batches of the {_trainRows} training rows."), nameof(step));
         }
 
-        int m = Math.Min(batchSize, _trainRows - start);
-        int lo = start + (int)((long)step.Worker * m / step.WorkerCount);
-        int hi = start + (int)((long)(step.Worker + 1) * m / step.WorkerCount);
+        _batches.BeginEpoch(step.Epoch);
+        int m = _batches.GetBatch(step.Batch).Length;
+        int lo = (int)((long)step.Worker * m / step.WorkerCount);
+        int hi = (int)((long)(step.Worker + 1) * m / step.WorkerCount);
         long started = Stopwatch.GetTimestamp();
-        double lossSum = ComputePart(lo, hi, step, scale: (hi - lo) / (double)m);
+        double lossSum = ComputePart(step, lo, hi, synchronous: true);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         var pushes = new Task<PushResult>[_shards.Length];
@@ -202,7 +197,7 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
         for (int attempt = 0; pending.Count > 0 && attempt <= step.StaleRetries; attempt++)
         {
             long started = Stopwatch.GetTimestamp();
-            lossSum = ComputePart(lo, hi, step, scale: 1.0);
+            lossSum = ComputePart(step, lo, hi, synchronous: false);
             seconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
             var pushes = new List<(int Shard, Task<PushResult> Result)>();
             foreach (int s in pending)
@@ -262,48 +257,37 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
         return result;
     }
 
-    /// <summary>Loss and gradient of positions [lo, hi) of the epoch's permutation into <see cref="_gradient"/>, times <paramref name="scale"/>;
-    /// returns the rows' loss sum with their share of the L2 penalty. No rows: a zero gradient.</summary>
-    private double ComputePart(int lo, int hi, WorkerStep step, double scale)
+    /// <summary>Loss and gradient (with L2) of rows [lo, hi) of the step's batch (synchronous: of the global batch,
+    /// scaled by its share (hi - lo) / m so the parts sum to the batch mean) or of the epoch's permutation
+    /// (asynchronous), into <see cref="_gradient"/>; returns the rows' loss sum.</summary>
+    private double ComputePart(WorkerStep step, int lo, int hi, bool synchronous)
     {
-        ReadOnlySpan<int> rows = Permutation(step.Epoch)[lo..hi];
-        if (rows.Length == 0)
+        ReadOnlySpan<int> rows;
+        double scale = 1;
+        if (synchronous)
         {
-            Array.Clear(_gradient);
-            return 0;
+            _batches.BeginEpoch(step.Epoch);
+            ReadOnlySpan<int> batch = _batches.GetBatch(step.Batch);
+            rows = batch[lo..hi];
+            scale = rows.Length / (double)batch.Length;
+        }
+        else
+        {
+            _epochOrder.BeginEpoch(step.Epoch);
+            rows = _epochOrder.GetBatch(0)[lo..hi];
         }
 
-        SeedDropout(step);
         int n = rows.Length;
+        SeedDropout(step);
         Gather(rows);
-        T loss = _network.ComputeGradients(_batchX.AsSpan(0, n * _inputs), _batchY.AsSpan(0, n * _targets), n, _loss);
-        int offset = 0;
-        foreach (Parameter<T> p in _parameters)
-        {
-            p.Gradient.CopyTo(_gradient.AsSpan(offset, p.Length));
-            offset += p.Length;
-        }
-
+        T loss = _objective.Compute(_batchX.AsSpan(0, n * _inputs), _batchY.AsSpan(0, n * _targets), n);
+        _network.ParameterSet.CopyGradientsTo<T>(_gradient);
         if (scale != 1)
         {
             TensorPrimitives.Multiply(_gradient, T.CreateTruncating(scale), _gradient);
         }
 
-        double penalty = 0;
-        if (_job.L2 > 0)
-        {
-            foreach (Parameter<T> p in _parameters)
-            {
-                if (p.IsRegularized)
-                {
-                    penalty += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(p.Value));
-                }
-            }
-
-            penalty *= _job.L2 / 2;
-        }
-
-        return (double.CreateTruncating(loss) + penalty) * n;
+        return double.CreateTruncating(loss) * n;
     }
 
     /// <summary>Dropout masks drawn from a stream seeded by (job seed, step, worker), so runs reproduce.</summary>
@@ -341,40 +325,6 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
                 destination[k] = column[rows[k]];
             }
         }
-    }
-
-    /// <summary>The row order of epoch <paramref name="epoch"/> (0-based): the identity shuffled once per epoch up to
-    /// and including this one, as the single-node trainer does; replayed from the seed when going back.</summary>
-    private ReadOnlySpan<int> Permutation(int epoch)
-    {
-        if (!_job.Shuffle)
-        {
-            return _indices;
-        }
-
-        if (epoch + 1 < _shuffledEpochs)
-        {
-            ResetOrder();
-        }
-
-        while (_shuffledEpochs < epoch + 1)
-        {
-            _shuffler.Shuffle(_indices.AsSpan());
-            _shuffledEpochs++;
-        }
-
-        return _indices;
-    }
-
-    private void ResetOrder()
-    {
-        for (int i = 0; i < _indices.Length; i++)
-        {
-            _indices[i] = i;
-        }
-
-        _shuffler = new RandomSource(_job.Seed);
-        _shuffledEpochs = 0;
     }
 
     private byte[] Slice(T[] flat, int shard)
@@ -416,13 +366,7 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
             bytes += snapshot.Values.Length;
         }
 
-        int offset = 0;
-        foreach (Parameter<T> p in _parameters)
-        {
-            _values.AsSpan(offset, p.Length).CopyTo(p.Value);
-            offset += p.Length;
-        }
-
+        _network.ParameterSet.SetValues<T>(_values);
         return bytes;
     }
 

@@ -38,9 +38,6 @@ public sealed record ShardSetup
     /// <summary>Optimiser steps per epoch (epoch ends are checkpointed too).</summary>
     [Id(10)] public int StepsPerEpoch { get; init; } = 1;
 
-    /// <summary>L2 penalty λ: the shard adds λw to the summed gradient of regularised pieces before stepping.</summary>
-    [Id(11)] public double L2 { get; init; }
-
     /// <summary>Clip of the global gradient norm (only with one shard, which then sees the whole gradient).</summary>
     [Id(12)] public double? GradientClipNorm { get; init; }
 

@@ -41,6 +41,6 @@ public sealed record WorkerJob
     /// <summary>How long a worker waits for a step's new parameters (the barrier timeout plus a margin).</summary>
     [Id(11)] public TimeSpan PullTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>L2 penalty λ (the worker adds its share of λ/2 Σw² to the loss it reports; the shards add λw).</summary>
+    /// <summary>L2 penalty λ: each worker's objective adds λ/2 Σw² to its loss and λw to its gradient, as the single-node loop does.</summary>
     [Id(12)] public double L2 { get; init; }
 }
