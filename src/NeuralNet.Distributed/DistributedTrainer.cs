@@ -75,6 +75,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
     /// <param name="validationY">Validation targets (null exactly when <paramref name="validationX"/> is).</param>
     /// <param name="progress">Receives each epoch's report.</param>
     /// <param name="details">Receives each epoch's report with worker throughput and counters.</param>
+    /// <param name="onBatch">Called after every synchronous step (on the driver's flow; not called in asynchronous mode).</param>
     /// <param name="cancellationToken">Stops before the next step; the network then holds the last step's weights.</param>
     /// <returns>The epochs, counters and worker figures.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
@@ -89,11 +90,12 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
         Matrix<T>? validationY = null,
         IProgress<EpochReport>? progress = null,
         IProgress<DistributedEpochReport>? details = null,
+        Action<BatchReport>? onBatch = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         CheckValidation(network, validationX, validationY);
-        var run = new Run(this, network, validationX, validationY, progress, details, cancellationToken);
+        var run = new Run(this, network, validationX, validationY, progress, details, onBatch, cancellationToken);
         return await run.ExecuteAsync();
     }
 
@@ -133,6 +135,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
         private readonly Matrix<T>? _validationX, _validationY;
         private readonly IProgress<EpochReport>? _progress;
         private readonly IProgress<DistributedEpochReport>? _details;
+        private readonly Action<BatchReport>? _onBatch;
         private readonly CancellationToken _cancellation;
         private readonly IParameterShardGrain[] _shards;
         private readonly int[] _offsets;
@@ -144,7 +147,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
         private long _restores, _stepsLost;
 
         public Run(DistributedTrainer<T> trainer, Network<T> network, Matrix<T>? validationX, Matrix<T>? validationY,
-            IProgress<EpochReport>? progress, IProgress<DistributedEpochReport>? details, CancellationToken cancellation)
+            IProgress<EpochReport>? progress, IProgress<DistributedEpochReport>? details, Action<BatchReport>? onBatch, CancellationToken cancellation)
         {
             _trainer = trainer;
             _options = trainer.Options;
@@ -155,6 +158,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             _validationY = validationY;
             _progress = progress;
             _details = details;
+            _onBatch = onBatch;
             _cancellation = cancellation;
             long count = _parameters.Length;
             if (count < _options.Shards)
@@ -353,6 +357,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                     lossByBatch[batch] = loss;
                     rowsByBatch[batch] = rows;
                     steps++;
+                    _onBatch?.Invoke(new BatchReport(epoch + 1, batch + 1, stepsPerEpoch, (int)rows, rows > 0 ? loss / rows : double.NaN, rate));
                 }
 
                 version = next;

@@ -2,6 +2,8 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
+using NeuralNet.Distributed.Data;
+
 namespace NeuralNet.Distributed.Tests;
 
 /// <summary>An in-process Orleans cluster of four silos, each able to host shards and a worker, with in-memory grain
@@ -20,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(DistributedStorage.Name);
-            silo.AddNeuralNetDistributed(o => o.AddDataSource(new BlobsSource()));
+            silo.AddNeuralNetDistributed(o => o.AddDataSource(new BlobsDataSource()));
         });
         Cluster = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -3,12 +3,14 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
 
+using NeuralNet.Distributed.Data;
+
 namespace NeuralNet.Distributed.Tests;
 
 [Collection(ClusterCollection.Name)]
 public sealed class OptionsValidationTests(ClusterFixture fixture)
 {
-    private static DistributedTrainerOptions Valid => new() { Data = new DataSourceReference(BlobsSource.SourceName, "30,6,3,1") };
+    private static DistributedTrainerOptions Valid => new() { Data = new DataSourceReference(BlobsDataSource.SourceName, "30,6,3,1") };
 
     [Fact]
     public void Constructor_FullBatchOptimizer_RefusedNamingIt()

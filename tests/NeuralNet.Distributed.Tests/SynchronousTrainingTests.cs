@@ -6,6 +6,8 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
 
+using NeuralNet.Distributed.Data;
+
 namespace NeuralNet.Distributed.Tests;
 
 [Collection(ClusterCollection.Name)]
@@ -35,7 +37,7 @@ public sealed class SynchronousTrainingTests(ClusterFixture fixture)
     {
         JobId = job,
         Trainer = trainer,
-        Data = new DataSourceReference(BlobsSource.SourceName, BlobsSource.Argument(Rows, Features, Classes, 3)),
+        Data = new DataSourceReference(BlobsDataSource.SourceName, BlobsDataSource.Argument(Rows, Features, Classes, 3)),
         Workers = workers,
         Shards = shards,
         BarrierTimeout = TimeSpan.FromSeconds(20),
@@ -59,7 +61,7 @@ public sealed class SynchronousTrainingTests(ClusterFixture fixture)
 
     private static T[] SingleNode<T>(IOptimizer optimizer, double l2 = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TrainingData<T> data = BlobsSource.Generate<T>(Rows, Features, Classes, 3);
+        TrainingData<T> data = BlobsDataSource.Generate<T>(Rows, Features, Classes, 3);
         Network<T> network = NewNetwork<T>();
         new Trainer<T>(Options(optimizer, l2: l2)).Fit(network, data.X, data.Y);
         return Weights(network);

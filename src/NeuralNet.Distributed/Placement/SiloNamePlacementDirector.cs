@@ -11,14 +11,18 @@ internal sealed class SiloNamePlacementDirector(IClusterMembershipService member
     {
         string name = target.GrainIdentity.Key.ToString()!;
         SiloAddress[] compatible = context.GetCompatibleSilos(target);
+        SiloAddress? chosen = null;
         foreach (ClusterMember member in membership.CurrentSnapshot.Members.Values)
         {
-            if (member.Status == SiloStatus.Active && member.Name == name && Array.IndexOf(compatible, member.SiloAddress) >= 0)
+            // A silo restarted under the same name may briefly coexist with its dead predecessor in the membership
+            // table: the newest generation wins.
+            if (member.Status == SiloStatus.Active && member.Name == name && Array.IndexOf(compatible, member.SiloAddress) >= 0
+                && (chosen is null || member.SiloAddress.Generation > chosen.Generation))
             {
-                return Task.FromResult(member.SiloAddress);
+                chosen = member.SiloAddress;
             }
         }
 
-        throw new OrleansException($"No active silo named '{name}' can host {target.GrainIdentity}.");
+        return chosen is not null ? Task.FromResult(chosen) : throw new OrleansException($"No active silo named '{name}' can host {target.GrainIdentity}.");
     }
 }
