@@ -156,11 +156,19 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    public async Task<IClusterClient> ConnectAsync(DistributedClusterSettings? settings = null)
+    /// <summary>Connects a client; with <paramref name="retry"/> false the first failed connection attempt throws.</summary>
+    public async Task<IClusterClient> ConnectAsync(DistributedClusterSettings? settings = null, bool retry = true)
     {
         IHost client = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
-            .UseOrleansClient(c => c.ConfigureTrainingClient(settings ?? Settings))
+            .UseOrleansClient(c =>
+            {
+                c.ConfigureTrainingClient(settings ?? Settings);
+                if (!retry)
+                {
+                    c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+                }
+            })
             .Build();
         _clients.Add(client);
         await client.StartAsync().WaitAsync(StartTimeout);
