@@ -6,6 +6,7 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Distributed.Grains;
 using NeuralNet.Distributed.Internal;
 using NeuralNet.Distributed.Messages;
+using NeuralNet.Distributed.Training;
 using NeuralNet.Layers;
 using NeuralNet.Metrics;
 using NeuralNet.Serialization;
@@ -39,7 +40,6 @@ namespace NeuralNet.Distributed;
 public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IGrainFactory _grains;
-    private readonly OptimizerSpec _optimizer;
     private readonly double _baseRate;
 
     /// <summary>Creates a trainer that runs jobs on the cluster reached through <paramref name="grains"/>.</summary>
@@ -61,7 +61,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
 
         _grains = grains;
         Options = options;
-        _optimizer = options.Validate();
+        _ = options.Validate();
         _baseRate = options.Trainer.Optimizer.LearningRate;
     }
 
@@ -166,12 +166,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                 throw new ArgumentException($"The network has {count} parameters, fewer than Shards = {_options.Shards}.", nameof(network));
             }
 
-            // Shard s holds the key range [⌊sP/S⌋, ⌊(s+1)P/S⌋) of the flat layout.
-            _offsets = new int[_options.Shards + 1];
-            for (int s = 0; s <= _options.Shards; s++)
-            {
-                _offsets[s] = (int)(s * count / _options.Shards);
-            }
+            _offsets = ParameterServer.ShardOffsets((int)count, _options.Shards);
 
             _shards = new IParameterShardGrain[_options.Shards];
             for (int s = 0; s < _shards.Length; s++)
@@ -615,62 +610,20 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
 
         private async Task<long> StartShardsAsync(int stepsPerEpoch)
         {
-            ShardSetup[] setups = new ShardSetup[_shards.Length];
-            T[] flat = new T[_offsets[^1]];
-            Flatten(flat);
-            for (int s = 0; s < _shards.Length; s++)
+            var server = new ParameterServerOptions
             {
-                setups[s] = new ShardSetup
-                {
-                    JobId = _options.JobId, Shard = s, ShardCount = _shards.Length, Precision = _job!.Precision,
-                    Values = MemoryMarshal.AsBytes(flat.AsSpan(_offsets[s], _offsets[s + 1] - _offsets[s])).ToArray(),
-                    Pieces = Pieces(_offsets[s], _offsets[s + 1]), Optimizer = _trainer._optimizer, Mode = _options.Mode,
-                    Staleness = _options.Staleness, CheckpointEvery = _options.CheckpointEvery,
-                    StepsPerEpoch = Synchronous ? stepsPerEpoch : int.MaxValue,
-                    GradientClipNorm = _core.GradientClipNorm, BarrierTimeout = _options.BarrierTimeout, Seed = _core.Seed,
-                };
+                JobId = _options.JobId, Optimizer = _core.Optimizer, Mode = _options.Mode, Shards = _shards.Length,
+                Staleness = _options.Staleness, CheckpointEvery = _options.CheckpointEvery,
+                StepsPerEpoch = Synchronous ? stepsPerEpoch : int.MaxValue, BarrierTimeout = _options.BarrierTimeout,
+                GradientClipNorm = _core.GradientClipNorm, Seed = _core.Seed, Resume = _options.Resume,
+            };
+            long version = await WithRetriesAsync(() => ParameterServer.StartAsync(_trainer._grains, _network, server));
+            if (version > (long)_core.Epochs * stepsPerEpoch && Synchronous)
+            {
+                throw new InvalidOperationException($"Job '{_options.JobId}' is persisted at version {version}, past the {_core.Epochs} epochs of {stepsPerEpoch} steps asked for.");
             }
 
-            long[] versions = await WithRetriesAsync(() => Task.WhenAll(_shards.Select((g, s) => g.StartAsync(setups[s], _options.Resume))));
-            if (versions.Distinct().Count() != 1)
-            {
-                // Resumed shards persisted at different versions (a crash between their checkpoint writes): take the
-                // common ground by restoring each to its checkpoint and insisting they agree.
-                throw new InvalidOperationException($"The persisted shards of job '{_options.JobId}' are at different versions ({string.Join(", ", versions)}).");
-            }
-
-            if (versions[0] > (long)_core.Epochs * stepsPerEpoch && Synchronous)
-            {
-                throw new InvalidOperationException($"Job '{_options.JobId}' is persisted at version {versions[0]}, past the {_core.Epochs} epochs of {stepsPerEpoch} steps asked for.");
-            }
-
-            return versions[0];
-        }
-
-        /// <summary>The key range [from, to) cut at the boundaries of the flat layout's segments (trainables only).</summary>
-        private ShardPiece[] Pieces(int from, int to)
-        {
-            var pieces = new List<ShardPiece>();
-            foreach (ParameterSegment segment in _parameters.Layout.Segments)
-            {
-                if (segment.IsBuffer)
-                {
-                    continue;
-                }
-
-                int lo = Math.Max(from, segment.Offset), hi = Math.Min(to, segment.Offset + segment.Length);
-                if (lo < hi)
-                {
-                    pieces.Add(new ShardPiece
-                    {
-                        Name = string.Create(CultureInfo.InvariantCulture, $"{segment.Name}[{lo - segment.Offset}:{hi - segment.Offset}]"),
-                        Length = hi - lo,
-                        IsRegularized = segment.IsRegularized,
-                    });
-                }
-            }
-
-            return pieces.ToArray();
+            return version;
         }
 
         private async Task PullIntoNetworkAsync()
