@@ -241,6 +241,7 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                 }
 
                 await PullIntoNetworkAsync();
+                await MergeBuffersAsync();
                 EpochReport report = await EndOfEpochAsync(epoch + 1, outcome, epochStarted);
                 _core.Schedule.OnEpochEnd(epoch, report.ValidationLoss ?? report.Loss);
                 ParameterServerCounters counters = await CountersAsync(version);
@@ -636,6 +637,53 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             }
 
             Unflatten(flat);
+        }
+
+        /// <summary>Batch norm: each worker normalises with its own batch statistics (as PyTorch's DDP does by default)
+        /// and keeps its own running statistics; the driver's network gets their mean over the live workers.</summary>
+        private async Task MergeBuffersAsync()
+        {
+            if (_parameters.StateLength == _parameters.Length || _roster.Count == 0)
+            {
+                return;
+            }
+
+            int buffers = _parameters.StateLength - _parameters.Length;
+            var sum = new double[buffers];
+            int count = 0;
+            foreach (string silo in _roster.ToArray())
+            {
+                try
+                {
+                    byte[] raw = await _trainer._grains.GetGrain<IWorkerGrain>(silo).GetBuffersAsync(_options.JobId).WaitAsync(_options.EffectiveStepTimeout);
+                    ReadOnlySpan<T> values = MemoryMarshal.Cast<byte, T>(raw);
+                    if (values.Length == buffers)
+                    {
+                        for (int i = 0; i < buffers; i++)
+                        {
+                            sum[i] += double.CreateTruncating(values[i]);
+                        }
+
+                        count++;
+                    }
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    // A worker lost now is noticed at the next step; the others' statistics suffice.
+                }
+            }
+
+            if (count > 0)
+            {
+                var state = new T[_parameters.StateLength];
+                _parameters.CopyStateTo(state);
+                for (int i = 0; i < buffers; i++)
+                {
+                    state[_parameters.Length + i] = T.CreateTruncating(sum[i] / count);
+                }
+
+                _parameters.SetState(state);
+            }
         }
 
         private async Task<EpochReport> EndOfEpochAsync(int epoch, EpochOutcome outcome, long started)

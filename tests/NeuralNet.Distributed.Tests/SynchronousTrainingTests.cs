@@ -121,3 +121,39 @@ public sealed class SynchronousTrainingTests(ClusterFixture fixture)
         two.Should().Equal(one);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class BatchNormTrainingTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task FitAsync_BatchNormNetwork_DriverGetsTheMeanOfTheWorkersRunningStatistics()
+    {
+        Network<double> network = new NetworkBuilder<double>(6).WithSeed(7)
+            .AddDense(16, NeuralNet.Activations.Activation.Identity).AddBatchNorm().AddDense(3, NeuralNet.Activations.Activation.Softmax).Build();
+        var options = SynchronousTrainingTests.Distributed("batch-norm", SynchronousTrainingTests.Options(new Adam(0.01), epochs: 2));
+        ParameterSet<double> set = network.ParameterSet;
+        var before = new double[set.StateLength];
+        set.CopyStateTo(before);
+
+        await new DistributedTrainer<double>(fixture.Client, options).FitAsync(network).WaitAsync(TimeSpan.FromMinutes(2));
+
+        var after = new double[set.StateLength];
+        set.CopyStateTo(after);
+        var workers = new List<double[]>();
+        foreach (string silo in (await fixture.Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(true)).Select(h => h.SiloName).Order().Take(3))
+        {
+            byte[] raw = await fixture.Client.GetGrain<NeuralNet.Distributed.Grains.IWorkerGrain>(silo).GetBuffersAsync("batch-norm");
+            workers.Add(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(raw).ToArray());
+        }
+
+        int buffers = set.StateLength - set.Length;
+        buffers.Should().BeGreaterThan(0);
+        workers.Should().OnlyContain(w => w.Length == buffers);
+        for (int i = 0; i < buffers; i++)
+        {
+            after[set.Length + i].Should().BeApproximately(workers.Average(w => w[i]), 1e-12);
+        }
+
+        after.Skip(set.Length).Should().NotEqual(before.Skip(set.Length), "the running statistics moved during training");
+    }
+}

@@ -24,6 +24,11 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <param name="metrics">Names accepted by <c>Metric.FromName</c>.</param>
     Task<Dictionary<string, double>> EvaluateAsync(string jobId, string[] metrics);
 
+    /// <summary>The worker network's buffers (batch norm's running statistics), raw elements of the job's precision,
+    /// in the flat layout's buffer order; empty when the network has none.</summary>
+    /// <param name="jobId">The job.</param>
+    Task<byte[]> GetBuffersAsync(string jobId);
+
     /// <summary>Where the worker runs.</summary>
     Task<HostInfo> GetHostAsync();
 }

@@ -44,6 +44,8 @@ internal sealed class WorkerGrain(IOptions<DistributedSiloOptions> options, IGra
     public Task<Dictionary<string, double>> EvaluateAsync(string jobId, string[] metrics) =>
         Task.FromResult(Core(jobId).Evaluate(metrics ?? []));
 
+    public Task<byte[]> GetBuffersAsync(string jobId) => Task.FromResult(Core(jobId).CopyBuffers());
+
     public Task<HostInfo> GetHostAsync() => Task.FromResult(Hosting.HostInfoFactory.Create(this.GetPrimaryKeyString()));
 
     private IWorkerCore Core(string jobId) =>

@@ -12,4 +12,6 @@ internal interface IWorkerCore
     Task<WorkerStepResult> StepAsync(WorkerStep step);
 
     Dictionary<string, double> Evaluate(string[] metrics);
+
+    byte[] CopyBuffers();
 }

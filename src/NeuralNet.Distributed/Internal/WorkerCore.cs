@@ -257,6 +257,19 @@ internal sealed class WorkerCore<T> : IWorkerCore where T : unmanaged, IFloating
         return result;
     }
 
+    public byte[] CopyBuffers()
+    {
+        ParameterSet<T> set = _network.ParameterSet;
+        if (set.StateLength == set.Length)
+        {
+            return [];
+        }
+
+        var state = new T[set.StateLength];
+        set.CopyStateTo(state);
+        return MemoryMarshal.AsBytes(state.AsSpan(set.Length)).ToArray();
+    }
+
     /// <summary>Loss and gradient (with L2) of rows [lo, hi) of the step's batch (synchronous: of the global batch,
     /// scaled by its share (hi - lo) / m so the parts sum to the batch mean) or of the epoch's permutation
     /// (asynchronous), into <see cref="_gradient"/>; returns the rows' loss sum.</summary>
