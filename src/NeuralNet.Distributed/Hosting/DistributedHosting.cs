@@ -14,7 +14,7 @@ public static class DistributedHosting
 {
     /// <summary>Configures a silo: endpoints on <see cref="DistributedClusterSettings.Address"/>, membership, the
     /// <see cref="DistributedStorage.Name"/> storage, TLS, the distributed-training grains with the built-in data sources
-    /// (<see cref="BlobsDataSource"/>, <see cref="CsvClassificationDataSource"/>) and those added by <paramref name="configure"/>.</summary>
+    /// (<see cref="BlobsDataSource"/>, <see cref="CsvClassificationDataSource"/>, <see cref="IdxClassificationDataSource"/>) and those added by <paramref name="configure"/>.</summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="settings">The cluster settings.</param>
     /// <param name="name">The silo's name: workers are placed by it, so it must be unique in the cluster.</param>
@@ -68,6 +68,7 @@ public static class DistributedHosting
         {
             o.AddDataSource(new BlobsDataSource());
             o.AddDataSource(new CsvClassificationDataSource());
+            o.AddDataSource(new IdxClassificationDataSource());
             configure?.Invoke(o);
         });
         return silo;
