@@ -124,7 +124,9 @@ var settings = new DistributedClusterSettings
     ClusterId = clusterId, ServiceId = clusterId, Redis = redis, PrimarySiloPort = silos.PrimaryPort, GatewayPorts = silos.GatewayPorts, FastFailureDetection = true,
 };
 using IHost clientHost = Host.CreateDefaultBuilder().ConfigureLogging(l => l.ClearProviders())
-    .UseOrleansClient(c => c.ConfigureTrainingClient(settings)).Build();
+    .UseOrleansClient(c => c.ConfigureTrainingClient(settings)
+        .Configure<Orleans.Configuration.GatewayOptions>(o => o.PreferredGatewayIndex = 0)) // silo0, never the victim
+    .Build();
 await clientHost.StartAsync();
 IClusterClient client = clientHost.Services.GetRequiredService<IClusterClient>();
 

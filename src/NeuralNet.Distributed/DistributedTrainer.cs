@@ -141,7 +141,6 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
         private readonly int[] _offsets;
         private readonly Dictionary<string, WorkerAccount> _accounts = new(StringComparer.Ordinal);
         private readonly List<string> _roster = [];
-        private readonly HashSet<string> _prepared = new(StringComparer.Ordinal);
         private WorkerJob? _job;
         private int _trainRows, _workersLost;
         private long _restores, _stepsLost;
@@ -193,7 +192,6 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                 ValidationFraction = _core.ValidationFraction,
                 ShardOffsets = _offsets,
                 Mode = _options.Mode,
-                PullTimeout = 2 * _options.BarrierTimeout,
                 L2 = _core.L2,
             };
 
@@ -541,7 +539,6 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             {
                 if (_roster.Remove(silo))
                 {
-                    _prepared.Remove(silo);
                     _workersLost++;
                     _accounts[silo].Failed = true;
                 }
@@ -583,7 +580,6 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
                         }
 
                         _roster.Add(silo);
-                        _prepared.Add(silo);
                         _accounts.TryAdd(silo, new WorkerAccount());
                         _accounts[silo].Failed = false;
                     }

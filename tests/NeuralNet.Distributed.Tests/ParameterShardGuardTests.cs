@@ -83,10 +83,11 @@ public sealed class ParameterShardGuardTests(ClusterFixture fixture)
     {
         const string Job = "guard-stale";
         IParameterShardGrain shard = await StartShard(Job, ParameterServerMode.Asynchronous);
-        (await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0))).Version.Should().Be(1);
-        (await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0))).Version.Should().Be(2); // 2 − 0 > 1? no: 1 − 0 = 1 ≤ 1
+        // Bound s = 1: a gradient of version 0 is taken while the shard is at 0 or 1, refused at 2.
+        (await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0))).Version.Should().Be(1); // 0 − 0 = 0 ≤ 1
+        (await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0))).Version.Should().Be(2); // 1 − 0 = 1 ≤ 1
 
-        PushResult stale = await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0)); // 2 − 0 = 2 > bound 1
+        PushResult stale = await shard.PushAsync(Push(Job, [1, 1, 1, 1], version: 0)); // 2 − 0 = 2 > 1
 
         stale.Status.Should().Be(PushStatus.Stale);
         stale.Version.Should().Be(2);

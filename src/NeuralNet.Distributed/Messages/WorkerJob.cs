@@ -38,9 +38,6 @@ public sealed record WorkerJob
     /// <summary>Synchronous or asynchronous.</summary>
     [Id(10)] public ParameterServerMode Mode { get; init; }
 
-    /// <summary>How long a worker waits for a step's new parameters (the barrier timeout plus a margin).</summary>
-    [Id(11)] public TimeSpan PullTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
     /// <summary>L2 penalty λ: each worker's objective adds λ/2 Σw² to its loss and λw to its gradient, as the single-node loop does.</summary>
     [Id(12)] public double L2 { get; init; }
 }
