@@ -14,8 +14,13 @@ namespace NeuralNet;
 /// </summary>
 /// <remarks>
 /// <see cref="Predict(Matrix{T})"/> and <see cref="Predict(ReadOnlySpan{T}, Span{T})"/> never touch training buffers and
-/// are safe to call from many threads at once, as long as no thread trains the network at the same time.
-/// <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> and training are single-threaded.
+/// are safe to call from many threads at once, also while another thread trains the network: each prediction then runs
+/// wholly between two training steps, so it always sees one complete weight state (a prediction that arrives during a
+/// step waits for that step to end; a step waits for the predictions already running). The fit's own flow never
+/// waits: the <c>onBatch</c> and progress callbacks run between steps, and a step policy that predicts inside its step
+/// sees the weights as it has left them so far. One fit at a time may train a network; a second concurrent fit
+/// raises <see cref="InvalidOperationException"/>. <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> is
+/// single-threaded and not guarded.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -140,6 +145,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input, nameof(input));
+        bool counted = Gate.EnterRead();
+        try
+        {
+            return PredictUnguarded(input);
+        }
+        finally
+        {
+            Gate.ExitRead(counted);
+        }
+    }
+
+    /// <summary>Serialises training steps against predictions (see the class remarks).</summary>
+    internal WeightGate Gate { get; } = new();
+
+    private Matrix<T> PredictUnguarded(Matrix<T> input)
+    {
         int rows = input.RowCount;
         T[] x = ThrowHelper.ColumnMajor(input);
         var result = new T[rows * OutputSize];
@@ -199,7 +220,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         T[] rented = ArrayPool<T>.Shared.Rent(2 * _maxWidth);
-        InferInto(input, 1, rented).CopyTo(output);
+        bool counted = Gate.EnterRead();
+        try
+        {
+            InferInto(input, 1, rented).CopyTo(output);
+        }
+        finally
+        {
+            Gate.ExitRead(counted);
+        }
+
         ArrayPool<T>.Shared.Return(rented);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
@@ -91,9 +92,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
     /// <returns>The history of the completed epochs.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or early stopping monitors a
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss; x or y holds NaN or an infinity
+    /// (the message names the matrix, row and column); a class label is not an integer in [0, outputs) for sparse
+    /// categorical cross-entropy (the message names the row of the data); or early stopping monitors a
     /// <c>val_</c> value without validation data.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(network, x, y, null, null, progress, null, 0, cancellationToken, null);
 
@@ -117,13 +121,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <returns>The history of the epochs run by this call (its <see cref="TrainingHistory.BestEpoch"/> may be an
     /// epoch before them when <paramref name="earlyStopping"/> is given).</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or early
+    /// <exception cref="ArgumentException">Shapes do not match; a matrix holds NaN or an infinity, or a class label is out
+    /// of range (naming the matrix and the row of the data); only one of the validation matrices is given; or early
     /// stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
     /// <exception cref="ArgumentException"><paramref name="earlyStopping"/> is given but early stopping is off,
     /// <paramref name="initialEpoch"/> is 0, its best epoch plus its epochs waited pass <paramref name="initialEpoch"/>, or its best weights
     /// are missing (with <see cref="EarlyStoppingOptions.RestoreBestWeights"/>) or do not fit the network.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public TrainingHistory Fit(
         Network<T> network,
         Matrix<T> x,
@@ -155,9 +161,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="earlyStopping">Early-stopping progress to resume from, or null.</param>
     /// <returns>The history of the epochs run by this call.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match, or the validation or early-stopping arguments are inconsistent.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, a matrix holds NaN, an infinity or an out-of-range class
+    /// label, or the validation or early-stopping arguments are inconsistent.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is out of range.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public ValueTask<TrainingHistory> FitAsync(
         Network<T> network,
         Matrix<T> x,
@@ -223,7 +231,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
     /// <param name="y">Targets.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, or x or y holds NaN, an infinity or an out-of-range class label.</exception>
     public EvaluationResult Evaluate(Network<T> network, Matrix<T> x, Matrix<T> y)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -315,8 +323,31 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Throws when x or y does not fit the network and the loss.</summary>
+    /// <summary>Throws when x or y does not fit the network and the loss: shapes, then one pass over the values (NaN or
+    /// infinity in x or y; a class label that is not an integer in [0, outputs) for
+    /// <see cref="SparseCategoricalCrossEntropy"/>), each error naming the matrix and the row of the data.</summary>
     internal static void CheckData(TrainerOptions options, Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
+    {
+        CheckShapes(options, network, x, y, xName, yName);
+        ThrowHelper.ThrowIfNotFinite(x, xName);
+        ThrowHelper.ThrowIfNotFinite(y, yName);
+        if (options.Loss is SparseCategoricalCrossEntropy)
+        {
+            // The loss checks labels too, but only sees a shuffled batch; here the row is the row of the data.
+            T[] labels = ThrowHelper.ColumnMajor(y);
+            T classes = T.CreateTruncating(network.OutputSize);
+            for (int row = 0; row < labels.Length; row++)
+            {
+                T label = labels[row];
+                if (!T.IsInteger(label) || label < T.Zero || label >= classes)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{yName} row {row} holds class label {label}, but {options.Loss.Name} on a network with {network.OutputSize} outputs needs integers in [0, {network.OutputSize})."), yName);
+                }
+            }
+        }
+    }
+
+    private static void CheckShapes(TrainerOptions options, Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
     {
         if (x.ColumnCount != network.InputSize)
         {

@@ -17,6 +17,9 @@ namespace NeuralNet.Training;
 /// Determinism: with the same network, options, data, sampler and step, the weights after training are bit-identical.
 /// Divergence: a non-finite loss, or a step that leaves a weight non-finite, raises <see cref="TrainingDivergedException"/>
 /// with the network at its last finite weights. Cancellation: checked before every batch. A loop runs one fit at a time.
+/// Concurrency: other threads may call <see cref="Network{T}.Predict(Matrix{T})"/> on the network while it trains; each
+/// prediction runs wholly between two steps and sees one complete weight state. A second fit of the same network while
+/// one runs raises <see cref="InvalidOperationException"/>.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,7 +54,8 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// when null. Its batches may hold at most <see cref="TrainerOptions.BatchSize"/> rows.</param>
     /// <param name="step">Moves the weights after each batch; <see cref="LocalStep{T}"/> when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or only one validation matrix is given.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, a matrix holds NaN, an infinity or
+    /// an out-of-range class label (naming the matrix and the row of the data), or only one validation matrix is given.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null)
         : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate)
@@ -102,9 +106,28 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentException">Early stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public async ValueTask<TrainingHistory> RunAsync(IProgress<EpochReport>? progress = null, Action<BatchReport>? onBatch = null, int initialEpoch = 0, EarlyStoppingState? earlyStopping = null, CancellationToken cancellationToken = default)
     {
         var history = Begin(initialEpoch, earlyStopping);
+        WeightGate gate = _network.Gate;
+        gate.BeginTraining();
+        try
+        {
+            return await RunEpochsAsync(history, progress, onBatch, initialEpoch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.EndTraining();
+        }
+    }
+
+    /// <summary>The epochs of <see cref="RunAsync"/>. Each batch, from its forward pass to the end of its step, holds the
+    /// network's <see cref="WeightGate"/>, so predictions on other threads see the weights before or after a step,
+    /// never half-way; the callbacks run outside it.</summary>
+    private async ValueTask<TrainingHistory> RunEpochsAsync(TrainingHistory history, IProgress<EpochReport>? progress, Action<BatchReport>? onBatch, int initialEpoch, CancellationToken cancellationToken)
+    {
+        WeightGate gate = _network.Gate;
         int batches = _sampler.BatchCount;
         for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
         {
@@ -120,12 +143,21 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                     return history;
                 }
 
-                double lossValue = PrepareStep(epoch, b, batches, out rate);
-                await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
-                if (!_network.ParameterSet.ValuesFinite())
+                double lossValue;
+                gate.EnterWrite();
+                try
                 {
-                    _network.ParameterSet.SetState(_snapshot);
-                    throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                    lossValue = PrepareStep(epoch, b, batches, out rate);
+                    await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
+                    if (!_network.ParameterSet.ValuesFinite())
+                    {
+                        _network.ParameterSet.SetState(_snapshot);
+                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                    }
+                }
+                finally
+                {
+                    gate.ExitWrite();
                 }
 
                 lossSum += lossValue * _rows;
@@ -140,7 +172,16 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             }
         }
 
-        Early.RestoreBest(_network, history);
+        gate.EnterWrite();
+        try
+        {
+            Early.RestoreBest(_network, history);
+        }
+        finally
+        {
+            gate.ExitWrite();
+        }
+
         return history;
     }
 
@@ -234,7 +275,23 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             history.StopReason = StopReason.EarlyStopped;
         }
 
-        progress?.Report(report);
+        if (progress is not null)
+        {
+            // A sink that posts to the thread pool (Progress<T>) must not carry the training flow's mark, or its
+            // handler's predictions would skip the weight gate (see WeightGate).
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                progress.Report(report);
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    progress.Report(report);
+                }
+            }
+        }
+
         return stop;
     }
 
