@@ -165,7 +165,10 @@ internal sealed class ParameterShardGrain : Grain, IParameterShardGrain
     {
         if (push.Version > _version)
         {
-            return Refuse($"the gradient was computed on version {push.Version} but the shard is at version {_version}");
+            // Only after this shard went back to a checkpoint: the worker's values are from a lost future, so it pulls
+            // and recomputes, as for a stale push.
+            _counters = _counters with { StalePushes = _counters.StalePushes + 1 };
+            return new PushResult { Status = PushStatus.Stale, Version = _version, Reason = $"computed on version {push.Version}, ahead of the shard's {_version} (restored from a checkpoint)" };
         }
 
         if (_version - push.Version > _setup!.Staleness)
