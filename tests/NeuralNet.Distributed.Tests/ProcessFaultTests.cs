@@ -162,6 +162,31 @@ public sealed class ProcessFaultTests
         SynchronousTrainingTests.Weights(resumed).Should().Equal(SynchronousTrainingTests.Weights(straight));
     }
 
+    [Fact]
+    public async Task FitAsync_SiloJoinsMidTraining_GetsWorkFromTheNextEpoch()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(silos: 2);
+        IClusterClient client = await cluster.ConnectAsync();
+        int joinedAfter = 0;
+        var progress = new Callback<EpochReport>(r =>
+        {
+            if (r.Epoch == 2)
+            {
+                cluster.StartSiloAsync("silo2").GetAwaiter().GetResult();
+                joinedAfter = r.Epoch;
+            }
+        });
+
+        DistributedTrainingResult run = await new DistributedTrainer<double>(client, Options("elastic", epochs: 4))
+            .FitAsync(NewNetwork(), progress: progress).WaitAsync(JobTimeout);
+
+        joinedAfter.Should().Be(2);
+        run.Epochs[1].Workers.Where(w => w.Steps > 0).Select(w => w.Silo).Should().BeEquivalentTo(["silo0", "silo1"]);
+        run.Epochs[2].Workers.Where(w => w.Steps > 0).Select(w => w.Silo).Should().BeEquivalentTo(["silo0", "silo1", "silo2"]);
+        run.Counters.Version.Should().Be(4 * 20);
+        run.Counters.PartsDropped.Should().Be(0);
+    }
+
     private sealed class Callback<T>(Action<T> action) : IProgress<T>
     {
         public void Report(T value) => action(value);

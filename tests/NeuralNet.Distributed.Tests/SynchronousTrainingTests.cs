@@ -157,3 +157,61 @@ public sealed class BatchNormTrainingTests(ClusterFixture fixture)
         after.Skip(set.Length).Should().NotEqual(before.Skip(set.Length), "the running statistics moved during training");
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class DriverHabitsTests(ClusterFixture fixture)
+{
+    private sealed class Collect<T> : IProgress<T>
+    {
+        public List<T> Items { get; } = [];
+
+        public void Report(T value) => Items.Add(value);
+    }
+
+    [Fact]
+    public async Task FitAsync_ProgressValidationAndMetrics_ReportedEveryEpoch()
+    {
+        TrainingData<double> validation = BlobsDataSource.Generate<double>(90, 6, 3, 4);
+        var trainer = SynchronousTrainingTests.Options(new Adam(0.01), epochs: 3) with { Metrics = [NeuralNet.Metrics.Metric.Accuracy] };
+        var epochs = new Collect<EpochReport>();
+        var details = new Collect<DistributedEpochReport>();
+
+        DistributedTrainingResult result = await new DistributedTrainer<double>(fixture.Client, SynchronousTrainingTests.Distributed("habits", trainer))
+            .FitAsync(SynchronousTrainingTests.NewNetwork<double>(), validation.X, validation.Y, epochs, details).WaitAsync(TimeSpan.FromMinutes(2));
+
+        epochs.Items.Select(e => e.Epoch).Should().Equal(1, 2, 3);
+        epochs.Items.Should().OnlyContain(e => e.ValidationLoss != null && e.Metrics.ContainsKey("accuracy") && e.Metrics.ContainsKey("val_accuracy"));
+        details.Items.Should().HaveCount(3).And.OnlyContain(d => d.Workers.Count == 3 && d.BytesPerStep > 0);
+        result.StopReason.Should().Be(StopReason.Completed);
+        result.Loss.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task FitAsync_Cancelled_StopsBeforeTheNextStepWithTheLastWeights()
+    {
+        using var cancel = new CancellationTokenSource();
+        var network = SynchronousTrainingTests.NewNetwork<double>();
+
+        DistributedTrainingResult result = await new DistributedTrainer<double>(fixture.Client,
+                SynchronousTrainingTests.Distributed("cancelled", SynchronousTrainingTests.Options(new Adam(0.01))))
+            .FitAsync(network, onBatch: b => { if (b.Epoch == 2 && b.Batch == 3) { cancel.Cancel(); } }, cancellationToken: cancel.Token)
+            .WaitAsync(TimeSpan.FromMinutes(2));
+
+        result.StopReason.Should().Be(StopReason.Cancelled);
+        result.Epochs.Should().HaveCount(1);
+        result.Counters.Version.Should().Be(13);
+        SynchronousTrainingTests.Weights(network).Should().NotEqual(SynchronousTrainingTests.Weights(SynchronousTrainingTests.NewNetwork<double>()));
+    }
+
+    [Fact]
+    public async Task FitAsync_ValidationOfTheWrongWidth_ThrowsNamingTheShapes()
+    {
+        var trainer = new DistributedTrainer<double>(fixture.Client, SynchronousTrainingTests.Distributed("bad-validation", SynchronousTrainingTests.Options(new Adam(0.01))));
+        var x = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(10, 5);
+        var y = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(10, 1);
+
+        Func<Task> act = () => trainer.FitAsync(SynchronousTrainingTests.NewNetwork<double>(), x, y);
+
+        (await act.Should().ThrowAsync<ArgumentException>()).WithParameterName("validationX").WithMessage("*[10x5]*6 inputs*");
+    }
+}
