@@ -533,6 +533,8 @@ public sealed class DistributedTrainer<T> where T : unmanaged, IFloatingPointIee
             return result;
         }
 
+        /// <summary>Takes a worker whose step failed or timed out out of the roster. A healthy worker whose call failed on
+        /// the way (its client gateway died) is taken out too, and comes back at the next epoch.</summary>
         private void LoseWorker(string silo)
         {
             lock (_roster)

@@ -90,9 +90,12 @@ public sealed class ProcessFaultTests
         faultyRun.StopReason.Should().Be(StopReason.Completed);
         faultyRun.Epochs.Should().HaveCount(Epochs);
         faultyRun.Counters.Version.Should().Be(Epochs * 20);
-        faultyRun.Counters.WorkersLost.Should().Be(1);
+        // A survivor whose call failed on the way (when the killed silo was the client's gateway) also leaves the
+        // roster for the rest of the epoch; it is back from the next one.
+        faultyRun.Counters.WorkersLost.Should().BeInRange(1, 3);
         faultyRun.Workers.Single(w => w.Silo == victim).Failed.Should().BeTrue();
-        faultyRun.Epochs[^1].Workers.Where(w => w.Steps > 0).Should().HaveCount(2, "the two survivors share the global batch");
+        faultyRun.Epochs[^1].Workers.Where(w => w.Steps > 0).Select(w => w.Silo).Should()
+            .BeEquivalentTo(cluster.SiloNames, "the two survivors share the global batch in the last epoch");
         double cleanAccuracy = TestAccuracy(clean), faultyAccuracy = TestAccuracy(faulty);
         cleanAccuracy.Should().BeGreaterThan(0.8);
         Math.Abs(faultyAccuracy - cleanAccuracy).Should().BeLessThanOrEqualTo(0.01);
