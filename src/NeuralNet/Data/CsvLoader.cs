@@ -78,13 +78,15 @@ public static class CsvLoader
             names = Enumerable.Range(0, columns).Select(i => "column" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         }
 
-        if (columns < 2)
+        if (columns < (options.HasLabelColumn ? 2 : 1))
         {
             throw new InvalidDataFileException($"{sourceName}, line {firstLine}: found {columns} column; a data file needs at least one feature column and a label column.");
         }
 
-        int label = LabelIndex(options, names, sourceName);
-        var featureValues = new List<double>[columns - 1];
+        // Without a label column every column is a feature and label = -1 matches none.
+        int label = options.HasLabelColumn ? LabelIndex(options, names, sourceName) : -1;
+        int featureColumns = label >= 0 ? columns - 1 : columns;
+        var featureValues = new List<double>[featureColumns];
         for (int j = 0; j < featureValues.Length; j++)
         {
             featureValues[j] = [];
@@ -128,13 +130,13 @@ public static class CsvLoader
             record = parser.Next(out line);
         }
 
-        int rows = labels.Count;
+        int rows = featureValues[0].Count;
         if (rows == 0)
         {
             throw new InvalidDataFileException($"{sourceName}: no data rows after the header.");
         }
 
-        var values = new T[rows * (columns - 1)];
+        var values = new T[rows * featureColumns];
         for (int j = 0; j < featureValues.Length; j++)
         {
             List<double> column = featureValues[j];
@@ -145,7 +147,7 @@ public static class CsvLoader
         }
 
         string[] featureNames = names.Where((_, j) => j != label).ToArray();
-        return new CsvTable<T>(sourceName, Matrix<T>.Build.Dense(rows, columns - 1, values), featureNames, names[label], labels.ToArray(), labelLines.ToArray());
+        return new CsvTable<T>(sourceName, Matrix<T>.Build.Dense(rows, featureColumns, values), featureNames, label >= 0 ? names[label] : "", labels.ToArray(), labelLines.ToArray());
     }
 
     private static int LabelIndex(CsvOptions options, string[] names, string source)

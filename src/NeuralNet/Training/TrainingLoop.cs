@@ -38,6 +38,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly StepContext<T> _context;
     private readonly T[] _snapshot;
     private readonly bool _higherIsBetter;
+    private readonly EarlyStoppingOptions? _early;
     private int _rows;
     private int[] _rowIndices = [];
     private HealthMonitor<T>? _health;
@@ -53,18 +54,22 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <see cref="TrainerOptions.BatchSize"/>, <see cref="TrainerOptions.Seed"/> and <see cref="TrainerOptions.Shuffle"/>
     /// when null. Its batches may hold at most <see cref="TrainerOptions.BatchSize"/> rows.</param>
     /// <param name="step">Moves the weights after each batch; <see cref="LocalStep{T}"/> when null.</param>
+    /// <param name="sampleWeights">A weight per row of x (Keras' <c>sample_weight</c>), finite and non-negative, or null:
+    /// each batch minimises <c>1/B · Σ_b w_b ℓ_b</c>, with <see cref="TrainerOptions.ClassWeights"/> multiplied in.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes do not match the network or the loss, a matrix holds NaN, an infinity or
-    /// an out-of-range class label (naming the matrix and the row of the data), or only one validation matrix is given.</exception>
+    /// an out-of-range class label (naming the matrix and the row of the data), only one validation matrix is given, the
+    /// loss does not suit the last layer's activation, or the weights do not fit the data.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null)
-        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate)
+    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
+        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
+            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights))
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
     /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate)
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -81,12 +86,14 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
         _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
         _step = step ?? LocalStep<T>.Instance;
-        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize);
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights);
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
-        _higherIsBetter = _options.EarlyStopping is { } early && Trainer<T>.MonitorHigherIsBetter(_options, early.Monitor);
-        Early = new EarlyStoppingTracker<T>(_options.EarlyStopping, _higherIsBetter, _snapshot.Length);
+        // The monitor as the reports spell it ("R2" and "val_R2" read "r2" and "val_r2").
+        _early = _options.EarlyStopping is { } early ? early with { Monitor = Trainer<T>.MonitorReportName(_options, early.Monitor) } : null;
+        _higherIsBetter = _early is not null && Trainer<T>.MonitorHigherIsBetter(_options, _early.Monitor);
+        Early = new EarlyStoppingTracker<T>(_early, _higherIsBetter, _snapshot.Length);
     }
 
     /// <summary>The network being trained.</summary>
@@ -192,7 +199,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
         }
 
-        EarlyStoppingOptions? early = _options.EarlyStopping;
+        EarlyStoppingOptions? early = _early;
         if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
         {
             throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
@@ -259,7 +266,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Loss and gradients of the current batch (<see cref="_rows"/> rows in the batch buffers), with L2.</summary>
     private T Evaluate() =>
-        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _rows);
+        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _gatherer.Weights(_rows), _rows);
 
     /// <summary>Reports the epoch; returns true when early stopping ends training.</summary>
     private bool EndEpoch(TrainingHistory history, int epoch, double loss, double rate, long started, IProgress<EpochReport>? progress)
