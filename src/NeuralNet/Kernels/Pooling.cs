@@ -56,12 +56,85 @@ internal static unsafe class Pooling
     }
 
     /// <summary>
-    /// <c>dx[tap] += dy</c> for the first tap, in scan order (ky, then kx), whose value equals the window's maximum:
-    /// the tap PyTorch's argmax picks. Overwrites channels <c>[c0, c1)</c> of <paramref name="dx"/>.
+    /// <see cref="MaxForward{T}"/> that also records, in <paramref name="argMax"/> (same layout as <c>y</c>), the number
+    /// <c>ky·KW + kx</c> of the tap that holds each maximum: the first in scan order (row, then column), as PyTorch's
+    /// <c>max_pool2d</c> picks it (a later tap wins only if strictly greater, or NaN). Tap numbers are small integers,
+    /// exact in <typeparamref name="T"/>, so the record is compared lane by lane with the same vectors as the values.
     /// </summary>
-    public static void MaxBackward<T>(T* x, T* y, T* dy, T* dx, int batch, in WindowGeometry g, int c0, int c1)
+    public static void MaxForwardWithArgMax<T>(T* x, T* y, T* argMax, int batch, in WindowGeometry g, int c0, int c1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int lanes = Vector<T>.Count;
+        for (int c = c0; c < c1; c++)
+        {
+            for (int oy = 0; oy < g.OutHeight; oy++)
+            {
+                for (int ox = 0; ox < g.OutWidth; ox++)
+                {
+                    long o = ((long)(c * g.OutHeight + oy) * g.OutWidth + ox) * batch;
+                    T* max = y + o, arg = argMax + o;
+                    bool first = true;
+                    for (int ky = 0; ky < g.KernelH; ky++)
+                    {
+                        int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH;
+                        if ((uint)iy >= (uint)g.InHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int kx = 0; kx < g.KernelW; kx++)
+                        {
+                            int ix = ox * g.StrideW - g.PadLeft + kx * g.DilationW;
+                            if ((uint)ix >= (uint)g.InWidth)
+                            {
+                                continue;
+                            }
+
+                            T* src = x + ((long)(c * g.InHeight + iy) * g.InWidth + ix) * batch;
+                            T tap = T.CreateTruncating(ky * g.KernelW + kx);
+                            if (first)
+                            {
+                                Span(src, batch).CopyTo(Span(max, batch));
+                                Span(arg, batch).Fill(tap);
+                                first = false;
+                                continue;
+                            }
+
+                            var tapVector = new Vector<T>(tap);
+                            int b = 0;
+                            for (; b <= batch - lanes; b += lanes)
+                            {
+                                Vector<T> v = Vector.Load(src + b), m = Vector.Load(max + b);
+
+                                // Take the tap where v > m or v is NaN (v != v).
+                                Vector<T> take = Vector.GreaterThan(v, m) | ~Vector.Equals(v, v);
+                                Vector.ConditionalSelect(take, v, m).Store(max + b);
+                                Vector.ConditionalSelect(take, tapVector, Vector.Load(arg + b)).Store(arg + b);
+                            }
+
+                            for (; b < batch; b++)
+                            {
+                                if (src[b] > max[b] || T.IsNaN(src[b]))
+                                {
+                                    max[b] = src[b];
+                                    arg[b] = tap;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>dx[tap] += dy</c> for the tap <see cref="MaxForwardWithArgMax{T}"/> recorded, lane by lane:
+    /// <c>dx[tap t] += (argMax == t ? dy : 0)</c>. Overwrites channels <c>[c0, c1)</c> of <paramref name="dx"/>.
+    /// </summary>
+    public static void MaxBackward<T>(T* argMax, T* dy, T* dx, int batch, in WindowGeometry g, int c0, int c1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector<T>.Count;
         Span(dx + (long)c0 * g.InPixels * batch, (c1 - c0) * g.InPixels * batch).Clear();
         for (int c = c0; c < c1; c++)
         {
@@ -70,49 +143,45 @@ internal static unsafe class Pooling
                 for (int ox = 0; ox < g.OutWidth; ox++)
                 {
                     long o = ((long)(c * g.OutHeight + oy) * g.OutWidth + ox) * batch;
-                    for (int b = 0; b < batch; b++)
+                    T* arg = argMax + o, grad = dy + o;
+                    for (int ky = 0; ky < g.KernelH; ky++)
                     {
-                        T max = y[o + b];
-                        long tap = ArgMaxTap(x, max, b, batch, c, oy, ox, g);
-                        if (tap >= 0)
+                        int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH;
+                        if ((uint)iy >= (uint)g.InHeight)
                         {
-                            dx[tap] += dy[o + b];
+                            continue;
+                        }
+
+                        for (int kx = 0; kx < g.KernelW; kx++)
+                        {
+                            int ix = ox * g.StrideW - g.PadLeft + kx * g.DilationW;
+                            if ((uint)ix >= (uint)g.InWidth)
+                            {
+                                continue;
+                            }
+
+                            T* dst = dx + ((long)(c * g.InHeight + iy) * g.InWidth + ix) * batch;
+                            T tap = T.CreateTruncating(ky * g.KernelW + kx);
+                            var tapVector = new Vector<T>(tap);
+                            int b = 0;
+                            for (; b <= batch - lanes; b += lanes)
+                            {
+                                Vector<T> hit = Vector.Equals(Vector.Load(arg + b), tapVector);
+                                (Vector.Load(dst + b) + (hit & Vector.Load(grad + b))).Store(dst + b);
+                            }
+
+                            for (; b < batch; b++)
+                            {
+                                if (arg[b] == tap)
+                                {
+                                    dst[b] += grad[b];
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-    }
-
-    /// <summary>The index in <c>x</c> of the first tap of window (oy, ox) equal to <paramref name="max"/>; -1 for none (NaN).</summary>
-    private static long ArgMaxTap<T>(T* x, T max, int b, int batch, int c, int oy, int ox, in WindowGeometry g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int ky = 0; ky < g.KernelH; ky++)
-        {
-            int iy = oy * g.StrideH - g.PadTop + ky * g.DilationH;
-            if ((uint)iy >= (uint)g.InHeight)
-            {
-                continue;
-            }
-
-            for (int kx = 0; kx < g.KernelW; kx++)
-            {
-                int ix = ox * g.StrideW - g.PadLeft + kx * g.DilationW;
-                if ((uint)ix >= (uint)g.InWidth)
-                {
-                    continue;
-                }
-
-                long index = ((long)(c * g.InHeight + iy) * g.InWidth + ix) * batch + b;
-                if (x[index] == max)
-                {
-                    return index;
-                }
-            }
-        }
-
-        return -1;
     }
 
     /// <summary><c>y = (Σ over the window's n taps inside the image of x) / n</c>.</summary>

@@ -44,13 +44,23 @@ internal static unsafe class WindowKernels
         }
     }
 
-    /// <summary>Max pooling backward; see <see cref="Pooling.MaxBackward{T}"/>.</summary>
-    public static void MaxBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int batch, in WindowGeometry g)
+    /// <summary>Max pooling forward for training, recording each maximum's tap; see <see cref="Pooling.MaxForwardWithArgMax{T}"/>.</summary>
+    public static void MaxForwardWithArgMax<T>(ReadOnlySpan<T> x, Span<T> y, Span<T> argMax, int batch, in WindowGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        fixed (T* px = x, py = y, pdy = dy, pdx = dx)
+        fixed (T* px = x, py = y, pa = argMax)
         {
-            Run(Op.MaxBackward, px, py, pdy, pdx, batch, g, g.Channels, (long)g.OutPixels * batch * g.Channels * g.Taps, 0, 0);
+            Run(Op.MaxForwardWithArgMax, px, py, pa, null, batch, g, g.Channels, (long)g.OutPixels * batch * g.Channels * g.Taps, 0, 0);
+        }
+    }
+
+    /// <summary>Max pooling backward from the recorded taps; see <see cref="Pooling.MaxBackward{T}"/>.</summary>
+    public static void MaxBackward<T>(ReadOnlySpan<T> argMax, ReadOnlySpan<T> dy, Span<T> dx, int batch, in WindowGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pa = argMax, pdy = dy, pdx = dx)
+        {
+            Run(Op.MaxBackward, pa, pdy, pdx, null, batch, g, g.Channels, (long)g.OutPixels * batch * g.Channels * g.Taps, 0, 0);
         }
     }
 
@@ -115,6 +125,7 @@ internal static unsafe class WindowKernels
         Gather,
         Scatter,
         MaxForward,
+        MaxForwardWithArgMax,
         MaxBackward,
         AverageForward,
         AverageBackward,
@@ -161,7 +172,8 @@ internal static unsafe class WindowKernels
                 case Op.Gather: Im2Col.Gather(_a, _batch, _g, _p0, _p1, _b, first, last); break;
                 case Op.Scatter: Im2Col.Scatter(_a, _batch, _g, _b, first, last); break;
                 case Op.MaxForward: Pooling.MaxForward(_a, _b, _batch, _g, first, last); break;
-                case Op.MaxBackward: Pooling.MaxBackward(_a, _b, _c, _d, _batch, _g, first, last); break;
+                case Op.MaxForwardWithArgMax: Pooling.MaxForwardWithArgMax(_a, _b, _c, _batch, _g, first, last); break;
+                case Op.MaxBackward: Pooling.MaxBackward(_a, _b, _c, _batch, _g, first, last); break;
                 case Op.AverageForward: Pooling.AverageForward(_a, _b, _batch, _g, first, last); break;
                 case Op.AverageBackward: Pooling.AverageBackward(_a, _b, _batch, _g, first, last); break;
                 case Op.GlobalAverageForward: Pooling.GlobalAverageForward(_a, _b, _batch, _g.InPixels, first, last); break;

@@ -9,13 +9,15 @@ namespace NeuralNet.Layers;
 /// <c>[batch x C·H·W]</c>, output <c>[batch x C·OH·OW]</c> with <c>OH = floor((H + pT + pB - PH) / sH) + 1</c>.
 /// </summary>
 /// <remarks>
-/// Backward sends each output's gradient to the first tap, in scan order (row, then column), that holds the window's
-/// maximum, the tap PyTorch's <c>max_pool2d</c> records; a NaN maximum sends nothing. No parameters.
+/// The training forward pass records which tap of each window holds the maximum: the first in scan order (row, then
+/// column), as PyTorch's <c>max_pool2d</c> records it (a NaN tap counts as the maximum). Backward sends each output's
+/// gradient to that tap. No parameters.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class MaxPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WindowGeometry _g;
+    private T[] _argMax = [];
 
     /// <summary>Creates a max-pooling layer.</summary>
     /// <param name="inputShape">The input image <c>C x H x W</c>.</param>
@@ -71,14 +73,14 @@ public sealed class MaxPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingP
 
     /// <inheritdoc />
     protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training) =>
-        WindowKernels.MaxForward(input, output, batchSize, _g);
+        WindowKernels.MaxForwardWithArgMax(input, output, Rent(ref _argMax, batchSize * OutputSize), batchSize, _g);
 
     /// <inheritdoc />
     protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
     {
         if (!inputGradient.IsEmpty)
         {
-            WindowKernels.MaxBackward(input, output, outputGradient, inputGradient, batchSize, _g);
+            WindowKernels.MaxBackward<T>(_argMax.AsSpan(0, batchSize * OutputSize), outputGradient, inputGradient, batchSize, _g);
         }
     }
 
