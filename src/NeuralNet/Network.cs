@@ -32,15 +32,28 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ILogitLoss? _fusedLoss;
 
     /// <summary>Creates a network from layers whose sizes chain; <see cref="NetworkBuilder{T}"/> is the usual way.</summary>
-    /// <param name="inputSize">Inputs per sample.</param>
+    /// <param name="inputSize">Inputs per sample (a flat input shape, <c>1 x 1 x inputSize</c>).</param>
     /// <param name="layers">At least one layer; each layer's <c>InputSize</c> equals the previous one's <c>OutputSize</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="layers"/> or one of its items is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> is not positive.</exception>
     /// <exception cref="ArgumentException">No layers, or sizes that do not chain.</exception>
     public Network(int inputSize, IEnumerable<Layer<T>> layers)
+        : this(FeatureShape.Flat(inputSize), layers)
+    {
+    }
+
+    /// <summary>Creates a network from layers whose shapes chain.</summary>
+    /// <param name="inputShape">The shape of one input sample.</param>
+    /// <param name="layers">At least one layer. Each layer's <see cref="Layer{T}.InputShape"/> equals the shape it receives
+    /// (the network input or the previous layer's <see cref="Layer{T}.OutputShape"/>); a layer with a flat input shape
+    /// accepts any shape of the same size, reading the channel-major row as it is.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="layers"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension of <paramref name="inputShape"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">No layers, or shapes that do not chain.</exception>
+    public Network(FeatureShape inputShape, IEnumerable<Layer<T>> layers)
     {
         ThrowHelper.ThrowIfUnsupportedType<T>();
-        ThrowHelper.ThrowIfNotPositive(inputSize, nameof(inputSize));
+        inputShape.Validate(nameof(inputShape));
         ArgumentNullException.ThrowIfNull(layers);
         _layers = layers.ToArray();
         if (_layers.Length == 0)
@@ -48,30 +61,67 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         }
 
-        int width = inputSize, maxWidth = inputSize;
+        FeatureShape shape = inputShape;
+        int maxWidth = inputShape.Size;
         for (int i = 0; i < _layers.Length; i++)
         {
             Layer<T> layer = _layers[i] ?? throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
-            if (layer.InputSize != width)
+            if (ShapeMismatch(layer, shape) is { } message)
             {
-                throw new ArgumentException($"Layer {i} ({layer.Describe()}) expects {layer.InputSize} inputs but receives {width} from {(i == 0 ? "the network input" : $"layer {i - 1}")}.", nameof(layers));
+                throw new ArgumentException($"Layer {i} ({layer.Describe()}) {message} from {(i == 0 ? "the network input" : $"layer {i - 1}")}.", nameof(layers));
             }
 
-            width = layer.OutputSize;
-            maxWidth = Math.Max(maxWidth, width);
+            shape = layer.OutputShape;
+            maxWidth = Math.Max(maxWidth, layer.OutputSize);
         }
 
-        InputSize = inputSize;
+        InputShape = inputShape;
         _maxWidth = maxWidth;
-        _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
-        _buffers = _layers.SelectMany(l => l.Buffers).ToArray();
+        ParameterSet = new ParameterSet<T>(_layers);
+        _parameters = [.. ParameterSet.Parameters];
+        _buffers = [.. ParameterSet.Buffers];
     }
 
-    /// <summary>Inputs per sample.</summary>
-    public int InputSize { get; }
+    /// <summary>Null when <paramref name="layer"/> accepts <paramref name="incoming"/>; otherwise what is wrong, naming
+    /// both shapes. A layer with a flat input shape accepts any shape of its size.</summary>
+    internal static string? ShapeMismatch(Layer<T> layer, FeatureShape incoming)
+    {
+        FeatureShape expected = layer.InputShape;
+        if (expected.Size != layer.InputSize)
+        {
+            return $"reports input shape {expected} of {expected.Size} features but InputSize {layer.InputSize}";
+        }
+
+        if (layer.OutputShape.Size != layer.OutputSize)
+        {
+            return $"reports output shape {layer.OutputShape} of {layer.OutputShape.Size} features but OutputSize {layer.OutputSize}";
+        }
+
+        if (expected.IsFlat ? expected.Size != incoming.Size : expected != incoming)
+        {
+            return expected.IsFlat
+                ? $"expects {layer.InputSize} inputs but receives {incoming.Size} (shape {incoming})"
+                : $"expects input shape {expected} ({expected.Size} features) but receives {incoming} ({incoming.Size} features)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Inputs per sample, <see cref="InputShape"/>'s size.</summary>
+    public int InputSize => InputShape.Size;
 
     /// <summary>Outputs per sample.</summary>
     public int OutputSize => _layers[^1].OutputSize;
+
+    /// <summary>The shape of one input sample: rows of the input are <c>C·H·W</c> features in channel-major order.</summary>
+    public FeatureShape InputShape { get; }
+
+    /// <summary>The shape of one output sample (the last layer's <see cref="Layer{T}.OutputShape"/>).</summary>
+    public FeatureShape OutputShape => _layers[^1].OutputShape;
+
+    /// <summary>The flat view of every parameter, gradient and buffer in the order of its
+    /// <see cref="ParameterSet{T}.Layout"/>: what optimisers, parameter servers and other engines exchange.</summary>
+    public ParameterSet<T> ParameterSet { get; }
 
     /// <summary>The layers, in order.</summary>
     public IReadOnlyList<Layer<T>> Layers => _layers;
@@ -80,19 +130,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
     /// <summary>Total number of trainable scalars.</summary>
-    public long ParameterCount
-    {
-        get
-        {
-            long count = 0;
-            foreach (Parameter<T> p in _parameters)
-            {
-                count += p.Length;
-            }
-
-            return count;
-        }
-    }
+    public long ParameterCount => ParameterSet.Length;
 
     /// <summary>Runs the network on a batch: <c>[batch x InputSize]</c> in, a new <c>[batch x OutputSize]</c> out.</summary>
     /// <param name="input">One sample per row.</param>
@@ -220,11 +258,11 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         ReadOnlySpan<T> upstream;
         if (FusedLoss(loss) is { } fused)
         {
-            var dense = (DenseLayer<T>)_layers[last];
-            ReadOnlySpan<T> logits = dense.PreActivation(batchSize);
+            var fusedLayer = (IFusedOutputLayer<T>)_layers[last];
+            ReadOnlySpan<T> logits = fusedLayer.PreActivation(batchSize);
             value = fused.ComputeFromLogits(logits, target, batchSize);
             fused.GradientFromLogits(output, target, gradient, batchSize);
-            upstream = dense.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+            upstream = fusedLayer.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
         }
         else
         {
@@ -246,7 +284,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> output = ForwardTraining(input, target, batchSize, loss);
         return FusedLoss(loss) is { } fused
-            ? fused.ComputeFromLogits(((DenseLayer<T>)_layers[^1]).PreActivation(batchSize), target, batchSize)
+            ? fused.ComputeFromLogits(((IFusedOutputLayer<T>)_layers[^1]).PreActivation(batchSize), target, batchSize)
             : loss.Compute(output, target, batchSize);
     }
 
@@ -266,67 +304,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         return loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(target), input.RowCount);
     }
 
-    /// <summary>Scalars in a snapshot: every parameter, then every buffer (batch-norm running statistics).</summary>
-    internal int SnapshotLength
-    {
-        get
-        {
-            int length = 0;
-            foreach (Parameter<T> p in _parameters)
-            {
-                length += p.Length;
-            }
+    /// <summary>Scalars in a snapshot: every parameter, then every buffer (<see cref="ParameterSet{T}.StateLength"/>).</summary>
+    internal int SnapshotLength => ParameterSet.StateLength;
 
-            foreach (Parameter<T> b in _buffers)
-            {
-                length += b.Length;
-            }
-
-            return length;
-        }
-    }
-
-    /// <summary>Copies every parameter and buffer value, in layer order, into <paramref name="destination"/>
-    /// (length <see cref="SnapshotLength"/>): what the trainer keeps to undo a step or to restore the best epoch.</summary>
-    internal void CopySnapshotTo(Span<T> destination)
-    {
-        int offset = 0;
-        foreach (Parameter<T> p in _parameters)
-        {
-            p.Value.CopyTo(destination.Slice(offset, p.Length));
-            offset += p.Length;
-        }
-
-        foreach (Parameter<T> b in _buffers)
-        {
-            b.Value.CopyTo(destination.Slice(offset, b.Length));
-            offset += b.Length;
-        }
-    }
+    /// <summary>Copies the full state (<see cref="ParameterSet{T}.CopyStateTo"/>) into <paramref name="destination"/>:
+    /// what the trainer keeps to undo a step or to restore the best epoch.</summary>
+    internal void CopySnapshotTo(Span<T> destination) => ParameterSet.CopyStateTo(destination);
 
     /// <summary>Restores a snapshot taken by <see cref="CopySnapshotTo"/>.</summary>
-    internal void RestoreSnapshot(ReadOnlySpan<T> source)
-    {
-        int offset = 0;
-        foreach (Parameter<T> p in _parameters)
-        {
-            source.Slice(offset, p.Length).CopyTo(p.Value);
-            offset += p.Length;
-        }
+    internal void RestoreSnapshot(ReadOnlySpan<T> source) => ParameterSet.SetState(source);
 
-        foreach (Parameter<T> b in _buffers)
-        {
-            source.Slice(offset, b.Length).CopyTo(b.Value);
-            offset += b.Length;
-        }
-    }
-
-    /// <summary>A readable table of the layers, their output shapes and parameter counts.</summary>
+    /// <summary>A readable table of the layers, their output shapes (<c>CxHxW</c> per sample) and parameter counts.</summary>
     public string Summary()
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Network<{typeof(T).Name}>: {InputSize} inputs -> {OutputSize} outputs");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{"#",-3} {"Layer",-36} {"Output",-12} {"Parameters",12}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Network<{typeof(T).Name}>: {InputSize} inputs ({InputShape}) -> {OutputSize} outputs");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"#",-3} {"Layer",-36} {"Output shape",-16} {"Parameters",12}");
         for (int i = 0; i < _layers.Length; i++)
         {
             long count = 0;
@@ -335,7 +328,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
                 count += p.Length;
             }
 
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{i,-3} {_layers[i].Describe(),-36} {"[?x" + _layers[i].OutputSize + "]",-12} {count,12:N0}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{i,-3} {_layers[i].Describe(),-36} {_layers[i].OutputShape,-16} {count,12:N0}");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"Total parameters: {ParameterCount:N0}");
@@ -379,7 +372,7 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!ReferenceEquals(loss, _fusedFor))
         {
             _fusedFor = loss;
-            _fusedLoss = loss is ILogitLoss logit && _layers[^1] is DenseLayer<T> dense && logit.FusesWith(dense.Activation) ? logit : null;
+            _fusedLoss = loss is ILogitLoss logit && _layers[^1] is IFusedOutputLayer<T> output && logit.FusesWith(output.OutputActivation) ? logit : null;
         }
 
         return _fusedLoss;

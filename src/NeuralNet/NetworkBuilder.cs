@@ -21,25 +21,43 @@ namespace NeuralNet;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly List<Func<int, Layer<T>>> _factories = [];
+    private readonly List<Func<FeatureShape, Layer<T>>> _factories = [];
     private long? _seed;
 
-    /// <summary>Starts a network with <paramref name="inputSize"/> inputs per sample.</summary>
+    /// <summary>Starts a network with <paramref name="inputSize"/> inputs per sample (a flat shape, <c>1 x 1 x inputSize</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> is not positive.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public NetworkBuilder(int inputSize)
     {
         ThrowHelper.ThrowIfUnsupportedType<T>();
         ThrowHelper.ThrowIfNotPositive(inputSize, nameof(inputSize));
-        InputSize = inputSize;
-        CurrentSize = inputSize;
+        InputShape = FeatureShape.Flat(inputSize);
+        CurrentShape = InputShape;
+    }
+
+    /// <summary>Starts a network whose samples have the shape <paramref name="inputShape"/> (e.g. <c>(1, 28, 28)</c> for
+    /// a grey 28x28 image): rows of <c>C·H·W</c> features in channel-major order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public NetworkBuilder(FeatureShape inputShape)
+    {
+        ThrowHelper.ThrowIfUnsupportedType<T>();
+        inputShape.Validate(nameof(inputShape));
+        InputShape = inputShape;
+        CurrentShape = inputShape;
     }
 
     /// <summary>Inputs per sample.</summary>
-    public int InputSize { get; }
+    public int InputSize => InputShape.Size;
+
+    /// <summary>The shape of one input sample.</summary>
+    public FeatureShape InputShape { get; }
 
     /// <summary>Outputs of the last layer added so far (the input size when none).</summary>
-    public int CurrentSize { get; private set; }
+    public int CurrentSize => CurrentShape.Size;
+
+    /// <summary>The output shape of the last layer added so far (the input shape when none): what the next layer receives.</summary>
+    public FeatureShape CurrentShape { get; private set; }
 
     /// <summary>Seeds the initial weights (and any dropout masks): the same seed builds the same network, bit for bit.
     /// Without a seed each build draws a fresh one.</summary>
@@ -71,7 +89,7 @@ public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754
             throw new ArgumentOutOfRangeException(nameof(rate), rate, $"rate must be in [0, 1). Received: rate={rate}");
         }
 
-        return Add(inputs => new DropoutLayer<T>(inputs, rate));
+        return Add((FeatureShape shape) => new DropoutLayer<T>(shape, rate));
     }
 
     /// <summary>Adds batch normalisation: <c>γ (x - μ) / √(σ² + ε) + β</c> per unit, batch statistics in training and
@@ -91,21 +109,34 @@ public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Adds any layer. The factory receives the current width and is called once now (to learn the layer's
-    /// output size) and once per <see cref="Build"/>, so each built network has its own layer instances.</summary>
+    /// output shape) and once per <see cref="Build"/>, so each built network has its own layer instances.</summary>
     /// <param name="factory">Creates the layer for the given input size.</param>
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is null.</exception>
     /// <exception cref="ArgumentException">The layer's input size is not the current width.</exception>
     public NetworkBuilder<T> Add(Func<int, Layer<T>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Layer<T> probe = factory(CurrentSize) ?? throw new ArgumentException("The layer factory returned null.", nameof(factory));
-        if (probe.InputSize != CurrentSize)
+        return Add((FeatureShape shape) => factory(shape.Size));
+    }
+
+    /// <summary>Adds any layer. The factory receives the current shape (<see cref="CurrentShape"/>) and is called once
+    /// now (to check the layer against it and learn its output shape) and once per <see cref="Build"/>, so each built
+    /// network has its own layer instances.</summary>
+    /// <param name="factory">Creates the layer for the given input shape.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is null.</exception>
+    /// <exception cref="ArgumentException">The factory returned null, or the layer does not accept the current shape
+    /// (the message names the layer and both shapes).</exception>
+    public NetworkBuilder<T> Add(Func<FeatureShape, Layer<T>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Layer<T> probe = factory(CurrentShape) ?? throw new ArgumentException("The layer factory returned null.", nameof(factory));
+        if (Network<T>.ShapeMismatch(probe, CurrentShape) is { } message)
         {
-            throw new ArgumentException($"The layer {probe.Describe()} expects {probe.InputSize} inputs but the previous layer has {CurrentSize} outputs.", nameof(factory));
+            throw new ArgumentException($"Layer {_factories.Count} ({probe.Describe()}) {message} from {(_factories.Count == 0 ? "the network input" : $"layer {_factories.Count - 1}")}.", nameof(factory));
         }
 
         _factories.Add(factory);
-        CurrentSize = probe.OutputSize;
+        CurrentShape = probe.OutputShape;
         return this;
     }
 
@@ -120,14 +151,14 @@ public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754
 
         var random = new RandomSource(_seed ?? Random.Shared.NextInt64());
         var layers = new Layer<T>[_factories.Count];
-        int width = InputSize;
+        FeatureShape shape = InputShape;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = _factories[i](width);
+            layers[i] = _factories[i](shape);
             layers[i].Initialize(random);
-            width = layers[i].OutputSize;
+            shape = layers[i].OutputShape;
         }
 
-        return new Network<T>(InputSize, layers);
+        return new Network<T>(InputShape, layers);
     }
 }

@@ -39,10 +39,10 @@ public sealed class AvgPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingP
     }
 
     /// <summary>The input image shape <c>C x H x W</c>.</summary>
-    public FeatureShape InputShape { get; }
+    public override FeatureShape InputShape { get; }
 
     /// <summary>The output shape <c>C x OH x OW</c>.</summary>
-    public FeatureShape OutputShape { get; }
+    public override FeatureShape OutputShape { get; }
 
     /// <inheritdoc />
     public override int InputSize => InputShape.Size;

@@ -80,10 +80,10 @@ public sealed class Conv2DLayer<T> : Layer<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>The input image shape <c>C x H x W</c>.</summary>
-    public FeatureShape InputShape { get; }
+    public override FeatureShape InputShape { get; }
 
     /// <summary>The output shape <c>F x OH x OW</c>.</summary>
-    public FeatureShape OutputShape { get; }
+    public override FeatureShape OutputShape { get; }
 
     /// <inheritdoc />
     public override int InputSize => InputShape.Size;

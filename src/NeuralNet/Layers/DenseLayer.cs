@@ -14,7 +14,7 @@ namespace NeuralNet.Layers;
 /// <c>dInput = dZ · W^T</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T> _weights;
     private readonly Parameter<T> _bias;
@@ -71,8 +71,12 @@ public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPoint
     /// <inheritdoc />
     public override IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
-    /// <summary>The pre-activations <c>Z</c> of the last training forward pass.</summary>
-    internal ReadOnlySpan<T> PreActivation(int batchSize) => _z.AsSpan(0, batchSize * OutputSize);
+    /// <inheritdoc />
+    public IActivation OutputActivation => Activation;
+
+    /// <summary>The pre-activations <c>Z = input · W + b</c> of the last training forward pass.</summary>
+    /// <param name="batchSize">Rows of that batch.</param>
+    public ReadOnlySpan<T> PreActivation(int batchSize) => _z.AsSpan(0, batchSize * OutputSize);
 
     /// <inheritdoc />
     public override string Describe() => $"dense({Activation.Name})";
@@ -101,8 +105,13 @@ public sealed class DenseLayer<T> : Layer<T> where T : unmanaged, IFloatingPoint
         BackwardAffine(input, dz, inputGradient, batchSize);
     }
 
-    /// <summary>Backward pass given <c>dZ = dL/dZ</c> directly (the fused softmax/sigmoid + cross-entropy delta).</summary>
-    internal ReadOnlySpan<T> BackwardFromPreActivation(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, int batchSize, bool computeInputGradient)
+    /// <summary>Backward pass given <c>dZ = dL/dZ</c> directly (the fused softmax/sigmoid + cross-entropy delta):
+    /// <c>dW = input^T · dZ</c>, <c>db = Σ rows dZ</c>, <c>dInput = dZ · W^T</c>.</summary>
+    /// <param name="input">The input of the last training forward pass.</param>
+    /// <param name="dz"><c>dL/dZ</c>, <c>[batchSize x OutputSize]</c>.</param>
+    /// <param name="batchSize">Rows of the batch.</param>
+    /// <param name="computeInputGradient">False for a first layer.</param>
+    public ReadOnlySpan<T> BackwardFromPreActivation(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, int batchSize, bool computeInputGradient)
     {
         Span<T> inputGradient = computeInputGradient ? RentInputGradient(batchSize) : default;
         BackwardAffine(input, dz, inputGradient, batchSize);

@@ -15,7 +15,7 @@ namespace NeuralNet.Layers;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly int _size;
+    private readonly FeatureShape _shape;
     private RandomSource _random = new(0);
     private T[] _mask = [];
 
@@ -24,15 +24,25 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// <param name="rate">Drop probability <c>p</c>, in [0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public DropoutLayer(int size, double rate)
+        : this(FeatureShape.Flat(size), rate)
+    {
+    }
+
+    /// <summary>Creates a dropout layer that keeps the shape of its input (images stay images).</summary>
+    /// <param name="shape">The shape in and out.</param>
+    /// <param name="rate">Drop probability <c>p</c>, in [0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension of <paramref name="shape"/> is not positive, or
+    /// <paramref name="rate"/> is out of range.</exception>
+    public DropoutLayer(FeatureShape shape, double rate)
     {
         ThrowHelper.ThrowIfUnsupportedType<T>();
-        ThrowHelper.ThrowIfNotPositive(size, nameof(size));
+        shape.Validate(nameof(shape));
         if (!(rate >= 0 && rate < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, $"rate must be in [0, 1). Received: rate={rate}");
         }
 
-        _size = size;
+        _shape = shape;
         Rate = rate;
     }
 
@@ -40,10 +50,16 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     public double Rate { get; }
 
     /// <inheritdoc />
-    public override int InputSize => _size;
+    public override int InputSize => _shape.Size;
 
     /// <inheritdoc />
-    public override int OutputSize => _size;
+    public override int OutputSize => _shape.Size;
+
+    /// <inheritdoc />
+    public override FeatureShape InputShape => _shape;
+
+    /// <inheritdoc />
+    public override FeatureShape OutputShape => _shape;
 
     /// <inheritdoc />
     public override string Kind => "dropout";
@@ -69,7 +85,7 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// <inheritdoc />
     protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training)
     {
-        int n = batchSize * _size;
+        int n = batchSize * InputSize;
         Span<T> mask = Rent(ref _mask, n);
         if (!training || Rate == 0)
         {
@@ -93,7 +109,7 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     {
         if (!inputGradient.IsEmpty)
         {
-            int n = batchSize * _size;
+            int n = batchSize * InputSize;
             TensorPrimitives.Multiply(outputGradient[..n], _mask.AsSpan(0, n), inputGradient);
         }
     }
@@ -101,7 +117,7 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     /// <inheritdoc />
     public override void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
-        int n = batchSize * _size;
+        int n = batchSize * InputSize;
         input[..n].CopyTo(output);
     }
 }

@@ -23,10 +23,10 @@ public sealed class FlattenLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>The input shape <c>C x H x W</c>.</summary>
-    public FeatureShape InputShape { get; }
+    public override FeatureShape InputShape { get; }
 
     /// <summary>The output shape <c>1 x 1 x C·H·W</c>.</summary>
-    public FeatureShape OutputShape { get; }
+    public override FeatureShape OutputShape { get; }
 
     /// <inheritdoc />
     public override int InputSize => InputShape.Size;

@@ -28,10 +28,10 @@ public sealed class GlobalAveragePoolLayer<T> : Layer<T> where T : unmanaged, IF
     }
 
     /// <summary>The input image shape <c>C x H x W</c>.</summary>
-    public FeatureShape InputShape { get; }
+    public override FeatureShape InputShape { get; }
 
     /// <summary>The output shape <c>1 x 1 x C</c>.</summary>
-    public FeatureShape OutputShape { get; }
+    public override FeatureShape OutputShape { get; }
 
     /// <inheritdoc />
     public override int InputSize => InputShape.Size;

@@ -24,6 +24,14 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Columns of the output.</summary>
     public abstract int OutputSize { get; }
 
+    /// <summary>The shape of one input sample; <see cref="FeatureShape.Flat"/>(<see cref="InputSize"/>) unless the
+    /// layer works on images. Its <see cref="FeatureShape.Size"/> is always <see cref="InputSize"/>.</summary>
+    public virtual FeatureShape InputShape => FeatureShape.Flat(InputSize);
+
+    /// <summary>The shape of one output sample; <see cref="FeatureShape.Flat"/>(<see cref="OutputSize"/>) unless the
+    /// layer produces images. Its <see cref="FeatureShape.Size"/> is always <see cref="OutputSize"/>.</summary>
+    public virtual FeatureShape OutputShape => FeatureShape.Flat(OutputSize);
+
     /// <summary>Short kind name, e.g. <c>dense</c>; used in summaries, messages and model files.</summary>
     public abstract string Kind { get; }
 

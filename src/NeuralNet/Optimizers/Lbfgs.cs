@@ -19,7 +19,9 @@ public sealed class Lbfgs : Optimizer
     private const int MaxBacktracks = 30;
     private readonly List<double[]> _s = [];
     private readonly List<double[]> _y = [];
-    private double[] _theta0 = [], _g0 = [], _direction = [], _alpha = [];
+    private double[] _theta0 = [], _g0 = [], _direction = [], _alpha = [], _trial = [];
+    private object? _view;
+    private object? _viewOf;
 
     /// <summary>Creates L-BFGS.</summary>
     /// <param name="learningRate">Scales the first step only (later steps start the line search at 1).</param>
@@ -49,6 +51,8 @@ public sealed class Lbfgs : Optimizer
     {
         base.Reset();
         _s.Clear();
+        _view = null;
+        _viewOf = null;
         _y.Clear();
     }
 
@@ -92,17 +96,14 @@ public sealed class Lbfgs : Optimizer
             throw new ArgumentNullException(nameof(evaluate), "L-BFGS needs a closure that recomputes the loss and gradients for its line search.");
         }
 
-        int n = 0;
-        foreach (Parameter<T> p in parameters)
-        {
-            n += p.Length;
-        }
-
+        ParameterSet<T> set = View(parameters);
+        int n = set.Length;
         if (_theta0.Length != n)
         {
             _theta0 = new double[n];
             _g0 = new double[n];
             _direction = new double[n];
+            _trial = new double[n];
             _alpha = new double[HistorySize];
         }
 
@@ -111,8 +112,8 @@ public sealed class Lbfgs : Optimizer
             throw new InvalidOperationException($"The L-BFGS history is for {_s[0].Length} parameters, the network has {n}; call Reset() first.");
         }
 
-        Gather(parameters, _theta0, _g0, useGradient: false);
-        Gather(parameters, _g0, _g0, useGradient: true);
+        set.CopyValuesTo<double>(_theta0);
+        set.CopyGradientsTo<double>(_g0);
         double f0 = double.CreateTruncating(loss);
 
         TwoLoop(_g0, _direction);
@@ -146,7 +147,7 @@ public sealed class Lbfgs : Optimizer
         double f = f0;
         for (int attempt = 0; attempt <= MaxBacktracks; attempt++)
         {
-            Scatter(parameters, _theta0, _direction, step);
+            MoveTo(set, step);
             f = double.CreateTruncating(evaluate());
             if (f <= f0 + ArmijoC1 * step * slope)
             {
@@ -159,7 +160,7 @@ public sealed class Lbfgs : Optimizer
         if (!(f <= f0))
         {
             // No decrease along the line: stay put and forget the curvature, which no longer describes the surface.
-            Scatter(parameters, _theta0, _direction, 0.0);
+            MoveTo(set, 0.0);
             evaluate();
             _s.Clear();
             _y.Clear();
@@ -169,17 +170,11 @@ public sealed class Lbfgs : Optimizer
         // New curvature pair: s = α d, y = g(θ + α d) - g(θ).
         var s = new double[n];
         var y = new double[n];
-        int offset = 0;
-        foreach (Parameter<T> p in parameters)
+        set.CopyGradientsTo<double>(y);
+        for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<T> gradient = p.Gradient;
-            for (int i = 0; i < gradient.Length; i++)
-            {
-                s[offset + i] = step * _direction[offset + i];
-                y[offset + i] = double.CreateTruncating(gradient[i]) - _g0[offset + i];
-            }
-
-            offset += p.Length;
+            s[i] = step * _direction[i];
+            y[i] -= _g0[i];
         }
 
         if (Dot(s, y) > 1e-10 * Dot(y, y))
@@ -227,38 +222,28 @@ public sealed class Lbfgs : Optimizer
         }
     }
 
-    private static void Gather<T>(IReadOnlyList<Parameter<T>> parameters, double[] values, double[] gradients, bool useGradient)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The flat view of <paramref name="parameters"/>, kept while the trainer passes the same list.</summary>
+    private ParameterSet<T> View<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int offset = 0;
-        foreach (Parameter<T> p in parameters)
+        if (!ReferenceEquals(_viewOf, parameters) || _view is not ParameterSet<T> view)
         {
-            ReadOnlySpan<T> source = useGradient ? p.Gradient : p.Value;
-            double[] destination = useGradient ? gradients : values;
-            for (int i = 0; i < source.Length; i++)
-            {
-                destination[offset + i] = double.CreateTruncating(source[i]);
-            }
-
-            offset += p.Length;
+            view = new ParameterSet<T>(parameters);
+            _view = view;
+            _viewOf = parameters;
         }
+
+        return view;
     }
 
-    /// <summary>θ = θ0 + α d.</summary>
-    private static void Scatter<T>(IReadOnlyList<Parameter<T>> parameters, double[] theta0, double[] direction, double alpha)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>θ = θ0 + α d, rounded once to <typeparamref name="T"/>.</summary>
+    private void MoveTo<T>(ParameterSet<T> set, double alpha) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int offset = 0;
-        foreach (Parameter<T> p in parameters)
+        for (int i = 0; i < _trial.Length; i++)
         {
-            Span<T> value = p.Value;
-            for (int i = 0; i < value.Length; i++)
-            {
-                value[i] = T.CreateTruncating(theta0[offset + i] + alpha * direction[offset + i]);
-            }
-
-            offset += p.Length;
+            _trial[i] = _theta0[i] + alpha * _direction[i];
         }
+
+        set.SetValues<double>(_trial);
     }
 
     private static double Dot(double[] a, double[] b)

@@ -22,10 +22,11 @@ internal sealed class BatchNormCodec : ILayerCodec
         writer.WriteNumber("epsilon", bn.Epsilon);
     }
 
-    public LayerPlan Plan(int inputSize, JsonSection config)
+    public LayerPlan Plan(FeatureShape input, JsonSection config)
     {
         Settings(config);
-        return new LayerPlan(inputSize,
+        int inputSize = input.Size;
+        return new LayerPlan(FeatureShape.Flat(inputSize),
         [
             new TensorSpec("gamma", false, 1, inputSize),
             new TensorSpec("beta", false, 1, inputSize),
@@ -34,10 +35,10 @@ internal sealed class BatchNormCodec : ILayerCodec
         ]);
     }
 
-    public Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>
+    public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (momentum, epsilon) = Settings(config);
-        return new BatchNormLayer<T>(inputSize, momentum, epsilon);
+        return new BatchNormLayer<T>(input.Size, momentum, epsilon);
     }
 
     public void CheckLoaded<T>(Layer<T> layer, string where) where T : unmanaged, IFloatingPointIeee754<T>

@@ -63,7 +63,7 @@ public static class Checkpoint
         OptimizerState state = optimizer.ExportState();
         foreach (double[] tensor in state.Tensors)
         {
-            if (ModelFile.IndexOfNonFinite<double>(tensor) >= 0)
+            if (ZipEntries.IndexOfNonFinite<double>(tensor) >= 0)
             {
                 throw new ArgumentException($"The {state.Optimizer} optimiser state holds a non-finite value.", nameof(optimizer));
             }
@@ -98,17 +98,17 @@ public static class Checkpoint
             }
         }
 
-        ModelFile.WriteAtomically(path, zip =>
+        AtomicFile.Write(path, zip =>
         {
-            ModelFile.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState, earlyStopping));
+            ManifestWriter.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState, earlyStopping));
             for (int i = 0; i < state.Tensors.Count; i++)
             {
-                ModelFile.WriteTensor<double>(zip, OptimizerEntry(i), state.Tensors[i]);
+                ZipEntries.WriteTensor<double>(zip, OptimizerEntry(i), state.Tensors[i]);
             }
 
             if (earlyStopping?.BestWeights is not null)
             {
-                ModelFile.WriteTensor<double>(zip, BestWeightsEntry, earlyStopping.BestWeightsSpan);
+                ZipEntries.WriteTensor<double>(zip, BestWeightsEntry, earlyStopping.BestWeightsSpan);
             }
         });
     }
@@ -124,9 +124,9 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         ThrowHelper.ThrowIfUnsupportedType<T>();
-        return ModelFile.ReadArchive(path, (zip, name, length) =>
+        return ZipEntries.ReadArchive(path, (zip, name, length) =>
         {
-            SavedModel<T> model = ModelFile.ReadModel<T>(zip, name, length, out JsonDocument manifest);
+            SavedModel<T> model = ManifestReader.ReadModel<T>(zip, name, length, out JsonDocument manifest);
             using (manifest)
             {
                 var root = new JsonSection(manifest.RootElement, $"{name}: manifest");
@@ -150,9 +150,9 @@ public static class Checkpoint
                         throw new InvalidDataFileException($"{where}: length must be a non-negative integer, found {JsonSection.Describe(item)}.");
                     }
 
-                    ModelFile.CheckEntrySize(ModelFile.FindEntry(zip, OptimizerEntry(tensors.Count), where), n * 8L, where, length);
+                    ZipEntries.CheckEntrySize(ZipEntries.FindEntry(zip, OptimizerEntry(tensors.Count), where), n * 8L, where, length);
                     var tensor = new double[n];
-                    ModelFile.ReadTensor<double>(zip, OptimizerEntry(tensors.Count), tensor, where, length);
+                    ZipEntries.ReadTensor<double>(zip, OptimizerEntry(tensors.Count), tensor, where, length);
                     tensors.Add(tensor);
                 }
 
@@ -302,7 +302,7 @@ public static class Checkpoint
         {
             // ReadTensor checks the entry's size against the network before allocating more, and rejects non-finite values.
             weights = new double[network.SnapshotLength];
-            ModelFile.ReadTensor<double>(zip, BestWeightsEntry, weights, $"{name}: checkpoint earlyStopping best weights", length);
+            ZipEntries.ReadTensor<double>(zip, BestWeightsEntry, weights, $"{name}: checkpoint earlyStopping best weights", length);
         }
 
         return new EarlyStoppingState(bestEpoch, bestValue, wait, weights);

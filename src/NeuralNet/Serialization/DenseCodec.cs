@@ -23,16 +23,16 @@ internal sealed class DenseCodec : ILayerCodec
         writer.WriteString("initializer", dense.WeightInitializer.Name);
     }
 
-    public LayerPlan Plan(int inputSize, JsonSection config)
+    public LayerPlan Plan(FeatureShape input, JsonSection config)
     {
         int units = config.GetInt("units", 1, ModelFile.MaxWidth);
         Activation(config);
         Initializer(config);
-        return new LayerPlan(units, [new TensorSpec("W", false, inputSize, units), new TensorSpec("b", false, 1, units)]);
+        return new LayerPlan(FeatureShape.Flat(units), [new TensorSpec("W", false, input.Size, units), new TensorSpec("b", false, 1, units)]);
     }
 
-    public Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new DenseLayer<T>(inputSize, config.GetInt("units", 1, ModelFile.MaxWidth), Activation(config), Initializer(config));
+    public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new DenseLayer<T>(input.Size, config.GetInt("units", 1, ModelFile.MaxWidth), Activation(config), Initializer(config));
 
     private static IActivation Activation(JsonSection config)
     {

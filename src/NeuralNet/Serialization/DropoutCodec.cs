@@ -17,14 +17,14 @@ internal sealed class DropoutCodec : ILayerCodec
     public void WriteConfig<T>(Layer<T> layer, Utf8JsonWriter writer) where T : unmanaged, IFloatingPointIeee754<T> =>
         writer.WriteNumber("rate", ((DropoutLayer<T>)layer).Rate);
 
-    public LayerPlan Plan(int inputSize, JsonSection config)
+    public LayerPlan Plan(FeatureShape input, JsonSection config)
     {
         Rate(config);
-        return new LayerPlan(inputSize, []);
+        return new LayerPlan(input, []);
     }
 
-    public Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new DropoutLayer<T>(inputSize, Rate(config));
+    public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new DropoutLayer<T>(input, Rate(config));
 
     private static double Rate(JsonSection config)
     {

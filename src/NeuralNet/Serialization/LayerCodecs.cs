@@ -1,64 +1,69 @@
-using System.Globalization;
 using System.Numerics;
-using System.Text.Json;
-using NeuralNet.Activations;
-using NeuralNet.Initializers;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Serialization;
 
-/// <summary>A tensor a layer of a given configuration owns: name, trainable or buffer, and shape.</summary>
-internal readonly record struct TensorSpec(string Name, bool IsBuffer, int Rows, int Columns)
-{
-    public long Length => (long)Rows * Columns;
-}
-
-/// <summary>What a layer configuration implies, worked out without allocating: its output size and tensors.</summary>
-internal readonly record struct LayerPlan(int OutputSize, TensorSpec[] Tensors);
-
 /// <summary>
-/// Writes and reads one known layer kind. The file names the kind; the registry maps the name to one of these codecs,
-/// which creates a concrete, known type: nothing in a file ever names a .NET type.
+/// The table of layer kinds model files may contain: <c>dense</c>, <c>dropout</c> and <c>batchnorm</c> built in, plus
+/// any a package or application registers. Only registered kinds load; each kind maps to one codec.
 /// </summary>
-internal interface ILayerCodec
+/// <example>
+/// <code>
+/// LayerCodecs.Register(new MyLayerCodec());   // once, at start-up, before saving or loading such layers
+/// </code>
+/// </example>
+public static class LayerCodecs
 {
-    /// <summary>The kind name, as <see cref="Layer{T}.Kind"/> returns it.</summary>
-    string Kind { get; }
-
-    /// <summary>Whether <paramref name="layer"/> is exactly the type this codec writes.</summary>
-    bool Handles<T>(Layer<T> layer) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    /// <summary>Writes the layer's configuration (not its tensors) as properties of the current JSON object.</summary>
-    void WriteConfig<T>(Layer<T> layer, Utf8JsonWriter writer) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    /// <summary>Validates a configuration and returns what it implies; throws <see cref="InvalidDataFileException"/>.</summary>
-    LayerPlan Plan(int inputSize, JsonSection config);
-
-    /// <summary>Creates the layer from a configuration that <see cref="Plan"/> accepted.</summary>
-    Layer<T> Create<T>(int inputSize, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    /// <summary>Checks constraints on the loaded tensor values beyond finiteness (e.g. non-negative variances); throws
-    /// <see cref="InvalidDataFileException"/>.</summary>
-    void CheckLoaded<T>(Layer<T> layer, string where) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-    }
-}
-
-/// <summary>The table of layer kinds a model file may contain. Adding a layer type is one codec and one line here.</summary>
-internal static class LayerCodecs
-{
-    private static readonly Dictionary<string, ILayerCodec> ByKind = new(StringComparer.Ordinal)
+    private static readonly Lock Gate = new();
+    private static Dictionary<string, ILayerCodec> _byKind = new(StringComparer.Ordinal)
     {
         ["dense"] = new DenseCodec(),
         ["dropout"] = new DropoutCodec(),
         ["batchnorm"] = new BatchNormCodec(),
     };
 
-    public static IEnumerable<string> KnownKinds => ByKind.Keys.Order(StringComparer.Ordinal);
+    /// <summary>The registered kind names, sorted.</summary>
+    public static IEnumerable<string> KnownKinds => Volatile.Read(ref _byKind).Keys.Order(StringComparer.Ordinal);
 
-    public static ILayerCodec? Find(string kind) => ByKind.GetValueOrDefault(kind);
+    /// <summary>Registers <paramref name="codec"/> for its <see cref="ILayerCodec.Kind"/>. Registering the same instance
+    /// again does nothing. Thread-safe.</summary>
+    /// <param name="codec">The codec.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="codec"/> is null.</exception>
+    /// <exception cref="ArgumentException">The kind is empty, longer than 64 characters, not made of lower-case ASCII
+    /// letters, digits, '_' and '.', or already taken by another codec.</exception>
+    public static void Register(ILayerCodec codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        string kind = codec.Kind;
+        if (string.IsNullOrEmpty(kind) || kind.Length > 64 || !kind.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.'))
+        {
+            throw new ArgumentException($"A layer kind must be 1 to 64 characters of a-z, 0-9, '_' and '.'. Received: '{kind}'", nameof(codec));
+        }
+
+        lock (Gate)
+        {
+            if (_byKind.TryGetValue(kind, out ILayerCodec? existing))
+            {
+                if (ReferenceEquals(existing, codec))
+                {
+                    return;
+                }
+
+                throw new ArgumentException($"Layer kind '{kind}' is already registered by {existing.GetType().Name}.", nameof(codec));
+            }
+
+            // Copy on write: readers never lock.
+            var next = new Dictionary<string, ILayerCodec>(_byKind, StringComparer.Ordinal) { [kind] = codec };
+            Volatile.Write(ref _byKind, next);
+        }
+    }
+
+    /// <summary>The codec registered for <paramref name="kind"/>, or null.</summary>
+    /// <param name="kind">A kind name from a file.</param>
+    public static ILayerCodec? Find(string kind) => Volatile.Read(ref _byKind).GetValueOrDefault(kind);
 
     /// <summary>The codec that writes <paramref name="layer"/>, or null for a layer type model files do not know.</summary>
+    /// <param name="layer">The layer.</param>
     public static ILayerCodec? For<T>(Layer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ByKind.TryGetValue(layer.Kind, out ILayerCodec? codec) && codec.Handles(layer) ? codec : null;
+        Volatile.Read(ref _byKind).TryGetValue(layer.Kind, out ILayerCodec? codec) && codec.Handles(layer) ? codec : null;
 }

@@ -55,26 +55,27 @@ internal sealed class HealthMonitor<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         var layers = new LayerHealth[_network.Layers.Count];
-        int offset = 0;
+        ParameterSet<T> set = _network.ParameterSet;
+        IReadOnlyList<ParameterSegment> segments = set.Layout.Segments;
+        int k = 0;
         ReadOnlySpan<T> input = _sample;
         double maxGradient = 0;
         for (int i = 0; i < layers.Length; i++)
         {
             Layer<T> layer = _network.Layers[i];
             double gradient2 = 0, update2 = 0, weight2 = 0;
-            foreach (Parameter<T> p in layer.Parameters)
+            for (; k < set.Parameters.Count && segments[k].Layer == i; k++)
             {
+                Parameter<T> p = set.Parameters[k];
                 ReadOnlySpan<T> value = p.Value;
-                ReadOnlySpan<T> old = before.Slice(offset, p.Length);
+                ReadOnlySpan<T> old = before.Slice(segments[k].Offset, segments[k].Length);
                 gradient2 += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(p.Gradient));
                 weight2 += double.CreateTruncating(TensorPrimitives.SumOfSquares(value));
-                for (int k = 0; k < value.Length; k++)
+                for (int e = 0; e < value.Length; e++)
                 {
-                    double d = double.CreateTruncating(value[k] - old[k]);
+                    double d = double.CreateTruncating(value[e] - old[e]);
                     update2 += d * d;
                 }
-
-                offset += p.Length;
             }
 
             Span<T> output = ((i & 1) == 0 ? _a : _b).AsSpan(0, _rows * layer.OutputSize);

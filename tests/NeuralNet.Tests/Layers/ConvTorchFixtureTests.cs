@@ -7,7 +7,7 @@ using NeuralNet.Losses;
 namespace NeuralNet.Tests.Layers;
 
 /// <summary>
-/// Two small CNNs against PyTorch in double (Fixtures/conv-torch.json, written by Fixtures/make_conv_fixtures.py):
+/// Two small CNNs against PyTorch in double (Layers/Fixtures/conv-torch.json, written by Layers/Fixtures/make_conv_fixtures.py):
 /// the same weights give the same softmax outputs, loss and parameter gradients to 1e-10. The weights are copied as
 /// flat arrays with no reordering: a convolution's <c>[C·KH·KW x F]</c> column-major matrix is PyTorch's
 /// <c>[F, C, KH, KW]</c> row-major tensor, and a dense <c>[in x out]</c> one is <c>Linear.weight</c> <c>[out, in]</c>.
@@ -109,7 +109,7 @@ public sealed class ConvTorchFixtureTests
 
     private static JsonElement LoadNetwork(string name)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "conv-torch.json");
+        string path = Path.Combine(AppContext.BaseDirectory, "Layers", "Fixtures", "conv-torch.json");
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("networks").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
     }

@@ -99,7 +99,7 @@ public class ModelFileMalformedTests
         { "unknown activation", () => WithManifest(m => Layer(m, 2)["config"]!["activation"] = "System.Diagnostics.Process"), "*unknown activation*" },
         { "absurd units", () => WithManifest(m => Layer(m, 0)["config"]!["units"] = 2_000_000_000), "*'units' is 2000000000, outside*" },
         { "absurd input size", () => WithManifest(m => m["inputSize"] = -1), "*'inputSize' is -1*" },
-        { "huge layer, small entry", () => WithManifest(m => { m["inputSize"] = 1 << 24; Layer(m, 0)["tensors"]![0]!["rows"] = 1 << 24; }), "*declares 120 bytes but its shape implies 402,653,184*" },
+        { "huge layer, small entry", () => WithManifest(m => { m["inputSize"] = 1 << 24; m["inputShape"]!["width"] = 1 << 24; Layer(m, 0)["tensors"]![0]!["rows"] = 1 << 24; }), "*declares 120 bytes but its shape implies 402,653,184*" },
         { "no layers", () => WithManifest(m => m["layers"] = new JsonArray()), "*no layers*" },
         { "mismatched tensor shape", () => WithManifest(m => Layer(m, 1)["tensors"]![0]!["rows"] = 7), "*mismatched shapes*[7x4]*[6x4]*" },
         { "sizes do not chain", () => WithManifest(m => Layer(m, 0)["config"]!["units"] = 7), "*mismatched shapes*" },

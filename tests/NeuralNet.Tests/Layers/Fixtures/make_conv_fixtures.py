@@ -2,7 +2,7 @@
 """Writes conv-torch.json: forward outputs, loss and every parameter gradient of two small CNNs, computed by PyTorch
 in double precision, for ConvTorchFixtureTests. Run with Debian's python3-torch:
 
-    /usr/bin/python3 tests/NeuralNet.Tests/Fixtures/make_conv_fixtures.py
+    /usr/bin/python3 tests/NeuralNet.Tests/Layers/Fixtures/make_conv_fixtures.py
 
 Layouts in the file are PyTorch's own (weights [out, in, kh, kw] and [out, in], inputs [batch, C, H, W]), each
 flattened row-major; the test maps them to NeuralNet (which needs no reordering of weights, only the batch transpose).

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Metrics;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Training;
+
+/// <summary>
+/// The epoch loop every engine shares: for each epoch the <see cref="IBatchSampler"/> picks the batches; each batch is
+/// gathered into buffers allocated once, its loss and gradients computed (<see cref="BatchObjective{T}"/>), and the
+/// <see cref="IStepPolicy{T}"/> moves the weights; at the end of the epoch come the metrics, validation, the schedule,
+/// early stopping and the report. <see cref="Trainer{T}.Fit(Network{T}, Matrix{T}, Matrix{T}, IProgress{EpochReport}?, CancellationToken)"/>
+/// runs one with the defaults (<see cref="ShuffledBatchSampler"/>, <see cref="LocalStep{T}"/>).
+/// </summary>
+/// <remarks>
+/// Determinism: with the same network, options, data, sampler and step, the weights after training are bit-identical.
+/// Divergence: a non-finite loss, or a step that leaves a weight non-finite, raises <see cref="TrainingDivergedException"/>
+/// with the network at its last finite weights. Cancellation: checked before every batch. A loop runs one fit at a time.
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TrainerOptions _options;
+    private readonly Network<T> _network;
+    private readonly double _baseRate;
+    private readonly T[] _x;
+    private readonly int _totalRows, _trainRows, _inputs, _targets;
+    private readonly Matrix<T> _trainX, _trainY;
+    private readonly Matrix<T>? _validationX, _validationY;
+    private readonly IBatchSampler _sampler;
+    private readonly IStepPolicy<T> _step;
+    private readonly BatchGatherer<T> _gatherer;
+    private readonly BatchObjective<T> _objective;
+    private readonly StepContext<T> _context;
+    private readonly T[] _snapshot;
+    private readonly bool _higherIsBetter;
+    private int _rows;
+    private int[] _rowIndices = [];
+    private HealthMonitor<T>? _health;
+
+    /// <summary>Creates a loop that trains <paramref name="network"/> on every row of <paramref name="x"/>.</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="options">The settings (validated here).</param>
+    /// <param name="x">Training inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Training targets <c>[rows x loss.ExpectedTargetColumns(network.OutputSize)]</c>.</param>
+    /// <param name="validationX">Validation inputs, or null.</param>
+    /// <param name="validationY">Validation targets (null exactly when <paramref name="validationX"/> is).</param>
+    /// <param name="sampler">Chooses each epoch's batches; a <see cref="ShuffledBatchSampler"/> over the rows with
+    /// <see cref="TrainerOptions.BatchSize"/>, <see cref="TrainerOptions.Seed"/> and <see cref="TrainerOptions.Shuffle"/>
+    /// when null. Its batches may hold at most <see cref="TrainerOptions.BatchSize"/> rows.</param>
+    /// <param name="step">Moves the weights after each batch; <see cref="LocalStep{T}"/> when null.</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or only one validation matrix is given.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null)
+        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate)
+    {
+    }
+
+    /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
+    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate)
+    {
+        (_network, _options) = target;
+        _baseRate = baseRate;
+        _x = ThrowHelper.ColumnMajor(x);
+        _totalRows = x.RowCount;
+        _trainRows = trainRows;
+        _inputs = x.ColumnCount;
+        _targets = y.ColumnCount;
+        _trainX = trainX;
+        _trainY = trainY;
+        _validationX = validationX;
+        _validationY = validationY;
+        bool fullBatch = _options.Optimizer.RequiresFullBatch;
+        int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
+        _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
+        _step = step ?? LocalStep<T>.Instance;
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize);
+        _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
+        _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
+        _snapshot = new T[_network.ParameterSet.StateLength];
+        _higherIsBetter = _options.EarlyStopping is { } early && Trainer<T>.MonitorHigherIsBetter(_options, early.Monitor);
+        Early = new EarlyStoppingTracker<T>(_options.EarlyStopping, _higherIsBetter, _snapshot.Length);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public Network<T> Network => _network;
+
+    /// <summary>Early stopping's progress, readable between epochs.</summary>
+    internal EarlyStoppingTracker<T> Early { get; private set; }
+
+    /// <summary>Runs epochs <paramref name="initialEpoch"/> + 1 to <see cref="TrainerOptions.Epochs"/>.</summary>
+    /// <param name="progress">Receives each epoch's report, after the schedule and early stopping have seen it.</param>
+    /// <param name="onBatch">Called after every batch, on the training thread.</param>
+    /// <param name="initialEpoch">Epochs already done; 0 resets the optimiser and the schedule, a positive value
+    /// resumes with their current state.</param>
+    /// <param name="earlyStopping">When resuming with early stopping on: its progress after <paramref name="initialEpoch"/>.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the epochs run.</returns>
+    /// <exception cref="ArgumentException">Early stopping monitors a <c>val_</c> value without validation data.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public async ValueTask<TrainingHistory> RunAsync(IProgress<EpochReport>? progress = null, Action<BatchReport>? onBatch = null, int initialEpoch = 0, EarlyStoppingState? earlyStopping = null, CancellationToken cancellationToken = default)
+    {
+        var history = Begin(initialEpoch, earlyStopping);
+        int batches = _sampler.BatchCount;
+        for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            _sampler.BeginEpoch(epoch);
+            double lossSum = 0, rate = _options.Optimizer.LearningRate;
+            long rowsSeen = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    history.StopReason = StopReason.Cancelled;
+                    return history;
+                }
+
+                double lossValue = PrepareStep(epoch, b, batches, out rate);
+                await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
+                if (!_network.ParameterSet.ValuesFinite())
+                {
+                    _network.ParameterSet.SetState(_snapshot);
+                    throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                }
+
+                lossSum += lossValue * _rows;
+                rowsSeen += _rows;
+                history.BatchesCompleted++;
+                onBatch?.Invoke(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+            }
+
+            if (EndEpoch(history, epoch, rowsSeen > 0 ? lossSum / rowsSeen : 0, rate, started, progress))
+            {
+                break;
+            }
+        }
+
+        Early.RestoreBest(_network, history);
+        return history;
+    }
+
+    private TrainingHistory Begin(int initialEpoch, EarlyStoppingState? earlyStopping)
+    {
+        if (initialEpoch < 0 || initialEpoch >= _options.Epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
+        }
+
+        EarlyStoppingOptions? early = _options.EarlyStopping;
+        if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
+        {
+            throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
+        }
+
+        var history = new TrainingHistory { StopReason = StopReason.Completed };
+        Early = new EarlyStoppingTracker<T>(early, _higherIsBetter, _snapshot.Length);
+        if (early is not null && earlyStopping is not null)
+        {
+            Early.Resume(earlyStopping, history);
+        }
+
+        _health = _options.HealthMonitor ? new HealthMonitor<T>(_network, _x, _totalRows, _trainRows) : null;
+        if (initialEpoch == 0)
+        {
+            _options.Optimizer.Reset();
+            _options.Schedule.Reset();
+        }
+
+        return history;
+    }
+
+    /// <summary>Gathers batch <paramref name="b"/>, sets the learning rate, computes loss and gradients, fills the step
+    /// context and snapshots the weights; returns the batch loss.</summary>
+    private double PrepareStep(int epoch, int b, int batches, out double rate)
+    {
+        ReadOnlySpan<int> indices = _sampler.GetBatch(b);
+        _rows = indices.Length;
+        _gatherer.Gather(indices);
+        rate = _options.Schedule.GetLearningRate(_baseRate, epoch + (double)b / batches);
+        _options.Optimizer.LearningRate = rate;
+        T loss = Evaluate();
+        double lossValue = double.CreateTruncating(loss);
+        if (!double.IsFinite(lossValue))
+        {
+            throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the loss is not finite");
+        }
+
+        StepContext<T> context = _context;
+        context.Epoch = epoch + 1;
+        context.Batch = b + 1;
+        context.Rows = _rows;
+        context.Inputs = new ReadOnlyMemory<T>(_gatherer.BatchX, 0, _rows * _inputs);
+        context.Targets = new ReadOnlyMemory<T>(_gatherer.BatchY, 0, _rows * _targets);
+        context.RowIndices = RowIndices(indices);
+        context.Loss = loss;
+        context.LearningRate = rate;
+        _network.ParameterSet.CopyStateTo(_snapshot);
+        return lossValue;
+    }
+
+    /// <summary>The batch's row indices as memory the context can hold across an await (copied into a buffer that grows
+    /// only when a batch is larger than any before).</summary>
+    private ReadOnlyMemory<int> RowIndices(ReadOnlySpan<int> indices)
+    {
+        if (_rowIndices.Length < indices.Length)
+        {
+            _rowIndices = new int[indices.Length];
+        }
+
+        indices.CopyTo(_rowIndices);
+        return new ReadOnlyMemory<int>(_rowIndices, 0, indices.Length);
+    }
+
+    /// <summary>Loss and gradients of the current batch (<see cref="_rows"/> rows in the batch buffers), with L2.</summary>
+    private T Evaluate() =>
+        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _rows);
+
+    /// <summary>Reports the epoch; returns true when early stopping ends training.</summary>
+    private bool EndEpoch(TrainingHistory history, int epoch, double loss, double rate, long started, IProgress<EpochReport>? progress)
+    {
+        EpochReport report = EpochReportFor(epoch + 1, loss, rate, started);
+        history.Add(report);
+        // The schedule and early stopping see the epoch before the progress sink does, so a checkpoint written from
+        // the sink holds the state that the next epoch will use.
+        _options.Schedule.OnEpochEnd(epoch, report.ValidationLoss ?? report.Loss);
+        bool stop = Early.Update(report, _network, history);
+        if (stop)
+        {
+            history.StopReason = StopReason.EarlyStopped;
+        }
+
+        progress?.Report(report);
+        return stop;
+    }
+
+    private EpochReport EpochReportFor(int epoch, double loss, double rate, long started)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (_options.Metrics.Count > 0)
+        {
+            Matrix<T> prediction = _network.Predict(_trainX);
+            foreach (IMetric metric in _options.Metrics)
+            {
+                metrics[metric.Name] = metric.Compute(prediction, _trainY);
+            }
+        }
+
+        double? validationLoss = null;
+        if (_validationX is not null && _validationY is not null)
+        {
+            Matrix<T> prediction = _network.Predict(_validationX);
+            validationLoss = double.CreateTruncating(_options.Loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(_validationY), _validationX.RowCount))
+                + _network.ParameterSet.L2Penalty(_options.L2);
+            foreach (IMetric metric in _options.Metrics)
+            {
+                metrics["val_" + metric.Name] = metric.Compute(prediction, _validationY);
+            }
+        }
+
+        HealthReport? healthReport = _health?.Report(_snapshot);
+        return new EpochReport(epoch, loss, validationLoss, metrics, rate, Stopwatch.GetElapsedTime(started), healthReport);
+    }
+
+    private static (Network<T>, TrainerOptions) Checked(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX, Matrix<T>? validationY)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        options.Validate();
+        Trainer<T>.CheckData(options, network, x, y, nameof(x), nameof(y));
+        Trainer<T>.CheckValidation(options, network, validationX, validationY);
+        return (network, options);
+    }
+}
