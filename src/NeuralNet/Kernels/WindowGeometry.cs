@@ -30,8 +30,9 @@ internal readonly record struct WindowGeometry
         PadLeft = left;
         PadBottom = bottom;
         PadRight = right;
-        int spanH = (KernelH - 1) * DilationH + 1, spanW = (KernelW - 1) * DilationW + 1;
-        int paddedH = InHeight + top + bottom, paddedW = InWidth + left + right;
+        // In 64 bits: absurd kernels, dilations or paddings must fail the fit test below, not wrap around.
+        long spanH = (KernelH - 1L) * DilationH + 1, spanW = (KernelW - 1L) * DilationW + 1;
+        long paddedH = (long)InHeight + top + bottom, paddedW = (long)InWidth + left + right;
         if (spanH > paddedH || spanW > paddedW)
         {
             throw new ArgumentException(
@@ -39,8 +40,8 @@ internal readonly record struct WindowGeometry
                 "inputShape");
         }
 
-        OutHeight = (paddedH - spanH) / StrideH + 1;
-        OutWidth = (paddedW - spanW) / StrideW + 1;
+        OutHeight = (int)((paddedH - spanH) / StrideH + 1);
+        OutWidth = (int)((paddedW - spanW) / StrideW + 1);
     }
 
     public int Channels { get; }

@@ -87,8 +87,8 @@ public readonly record struct Padding2D
 
     private static (int Before, int After) SameAxis(int input, int kernel, int stride, int dilation)
     {
-        int output = (input + stride - 1) / stride;
-        int total = Math.Max((output - 1) * stride + (kernel - 1) * dilation + 1 - input, 0);
+        long output = (input + stride - 1L) / stride;
+        int total = (int)Math.Clamp((output - 1) * stride + (kernel - 1L) * dilation + 1 - input, 0, int.MaxValue / 4);
         return (total / 2, total - total / 2);
     }
 

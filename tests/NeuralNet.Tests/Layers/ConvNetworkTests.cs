@@ -30,7 +30,7 @@ public sealed class ConvNetworkTests
             layer.Initialize(random);
         }
 
-        return new Network<float>(conv1.InputSize, layers);
+        return new Network<float>(conv1.InputShape, layers);
     }
 
     private static (float[] X, float[] Y) Data(int inputs)

@@ -23,7 +23,7 @@ public sealed class ConvTorchFixtureTests
     {
         JsonElement fixture = LoadNetwork(name);
         Layer<double>[] layers = name == "a" ? NetworkA() : NetworkB();
-        var network = new Network<double>(layers[0].InputSize, layers);
+        var network = new Network<double>(layers[0].InputShape, layers);
         Layer<double>[] parametric = layers.Where(l => l.Parameters.Count > 0).ToArray();
         JsonElement[] parameters = fixture.GetProperty("parameters").EnumerateArray().ToArray();
         parametric.Should().HaveSameCount(parameters);
