@@ -1,4 +1,6 @@
+using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
+using NeuralNet.Diagnostics;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
@@ -49,6 +51,29 @@ public sealed class ConvNetworkTests
         }
 
         return (x, y);
+    }
+
+    [Fact]
+    public void GradientCheck_SmallCnnThroughEveryLayerKind_PassesInDouble()
+    {
+        // The library's own checker on a whole network: each convolution's weights are reached through the input
+        // gradients of every layer after it (pooling, global pooling, flatten), so this checks those as well.
+        Network<double> network = new NetworkBuilder<double>(new FeatureShape(2, 9, 8)).WithSeed(3)
+            .AddConv2D(3, 3, padding: Padding2D.Same, activation: Activation.Tanh)
+            .AddMaxPool2D(2, stride: 1)
+            .AddConv2D(4, (2, 3), stride: 2, padding: Padding2D.Explicit(1, 1), dilation: (1, 2), activation: Activation.Softplus)
+            .AddAvgPool2D(2, stride: 1, padding: Padding2D.Same)
+            .AddConv2D(2, 1)
+            .AddFlatten()
+            .AddDense(3, Activation.Softmax)
+            .Build();
+        Matrix<double> x = TestData.Gaussian(4, network.InputSize, 5);
+        Matrix<double> y = TestData.Labels(4, 3, 6);
+
+        GradientCheckResult result = GradientCheck.Run(network, x, y, Loss.SparseCategoricalCrossEntropy);
+
+        result.Layers.Should().HaveCount(4);
+        result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
     }
 
     [Fact]
