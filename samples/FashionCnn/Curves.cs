@@ -6,13 +6,13 @@ namespace NeuralNet.Samples;
 /// <summary>The loss curves (training and test) and the test-accuracy curve, as two PNGs.</summary>
 internal static class Curves
 {
-    public static (string Loss, string Accuracy) Save(TrainingHistory history, IReadOnlyList<double> testAccuracy, string directory, string prefix)
+    public static (string Loss, string Accuracy) Save(TrainingHistory history, IReadOnlyList<double> testLoss, IReadOnlyList<double> testAccuracy, string directory, string prefix)
     {
         double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
 
         var loss = new Plot();
         loss.Add.Scatter(epochs, history.Loss).LegendText = "training loss (mean over the epoch's batches, dropout on)";
-        loss.Add.Scatter(epochs, history.ValidationLoss).LegendText = "test loss";
+        loss.Add.Scatter(epochs, testLoss.ToArray()).LegendText = "test loss";
         loss.Title($"{prefix}: loss per epoch");
         loss.XLabel("epoch");
         loss.YLabel("cross-entropy");
