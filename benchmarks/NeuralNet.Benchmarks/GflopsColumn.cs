@@ -5,13 +5,12 @@ using BenchmarkDotNet.Running;
 namespace NeuralNet.Benchmarks;
 
 /// <summary>
-/// GFLOP/s from the median time (2 flops per multiply-add), or that rate as a percentage of this machine's
-/// measured FMA peak: 99 GFLOP/s FP32 and 49.5 GFLOP/s FP64 per core, times the benchmark's thread count.
+/// GFLOP/s from the median time (2 flops per multiply-add), or that rate as a percentage of this machine's FMA peak
+/// measured at start-up (<see cref="FmaPeak"/>: 512-bit where the CPU has AVX-512, else 256-bit), per core, times the
+/// benchmark's thread count.
 /// </summary>
 public sealed class GflopsColumn(bool percentOfPeak) : IColumn
 {
-    public const double PeakSinglePerCore = 99.0;
-    public const double PeakDoublePerCore = 49.5;
 
     public string Id => percentOfPeak ? "PercentOfPeak" : "GFlops";
     public string ColumnName => percentOfPeak ? "% of peak" : "GFLOP/s";
@@ -21,7 +20,7 @@ public sealed class GflopsColumn(bool percentOfPeak) : IColumn
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
     public string Legend => percentOfPeak
-        ? "GFLOP/s as % of threads x per-core FMA peak (99 FP32, 49.5 FP64)"
+        ? $"GFLOP/s as % of threads x per-core FMA peak measured at start-up ({FmaPeak.VectorBits}-bit: {FmaPeak.SinglePerCore:F0} FP32, {FmaPeak.DoublePerCore:F0} FP64)"
         : "Floating-point operations per second from the median, 2 per multiply-add";
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
@@ -44,7 +43,7 @@ public sealed class GflopsColumn(bool percentOfPeak) : IColumn
             return gflops.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        double peak = (Work.IsDouble(benchmarkCase) ? PeakDoublePerCore : PeakSinglePerCore) * Work.Threads(benchmarkCase);
+        double peak = (Work.IsDouble(benchmarkCase) ? FmaPeak.DoublePerCore : FmaPeak.SinglePerCore) * Work.Threads(benchmarkCase);
         return (100 * gflops / peak).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + "%";
     }
 }

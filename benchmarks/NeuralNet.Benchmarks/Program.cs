@@ -15,6 +15,7 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        Console.WriteLine($"// FMA peak per core, measured: {FmaPeak.SinglePerCore:F1} GFLOP/s FP32, {FmaPeak.DoublePerCore:F1} GFLOP/s FP64 ({FmaPeak.VectorBits}-bit vectors)");
         Job job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(2)

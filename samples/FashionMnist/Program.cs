@@ -22,7 +22,7 @@ string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "S
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize", "batch-norm"]);
 }
 catch (ArgumentException e)
 {
@@ -41,10 +41,14 @@ if (options.ContainsKey("help"))
                                 t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz) (default: {DefaultDirectory},
                                 from the Debian package dataset-fashion-mnist)
           --out DIR             where to write fashion-mnist.nnm and the curves (default: out)
-          --epochs N            training epochs (default: 30)
-          --batch-size N        mini-batch size (default: 128)
+          --epochs N            training epochs (default: 20)
+          --batch-size N        mini-batch size (default: 256)
           --dropout R           dropout rate after each hidden layer (default: 0.2; 0 turns it off)
-          --learning-rate R     initial Adam step size, decayed to 0 by a cosine (default: 0.001)
+          --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.002)
+          --warmup E            epochs of linear warm-up to the peak rate (default: 1)
+          --label-smoothing E   label smoothing of the cross-entropy (default: 0)
+          --batch-norm 0|1      1 adds batch normalisation after each hidden layer (default: 0)
+          --standardize 0|1     1 scales each pixel to mean 0, variance 1 (fitted on the training images) (default: 1)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
           -h, --help            this text
@@ -54,10 +58,12 @@ if (options.ContainsKey("help"))
 
 string dataDir = options.GetValueOrDefault("data") ?? DefaultDirectory;
 string outDir = options.GetValueOrDefault("out") ?? "out";
-int epochs = SampleSupport.Int(options, "epochs", 30);
-int batchSize = SampleSupport.Int(options, "batch-size", 128);
+int epochs = SampleSupport.Int(options, "epochs", 20);
+int batchSize = SampleSupport.Int(options, "batch-size", 256);
 double dropout = SampleSupport.Double(options, "dropout", 0.2);
-double learningRate = SampleSupport.Double(options, "learning-rate", 0.001);
+double learningRate = SampleSupport.Double(options, "learning-rate", 0.002);
+double warmup = SampleSupport.Double(options, "warmup", 1);
+double labelSmoothing = SampleSupport.Double(options, "label-smoothing", 0);
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
 long seed = SampleSupport.Int(options, "seed", 42);
 
@@ -83,15 +89,31 @@ Directory.CreateDirectory(outDir);
 var clock = Stopwatch.StartNew();
 Dataset<float> train = IdxFile.LoadDataset<float>(trainImages, trainLabels, scale: 1.0 / 255, maxSamples: trainSamples);
 Dataset<float> test = IdxFile.LoadDataset<float>(testImages, testLabels, scale: 1.0 / 255);
+StandardScaler? scaler = null;
+if (SampleSupport.Int(options, "standardize", 1) != 0)
+{
+    // Each pixel to mean 0, variance 1: reaches a given accuracy in fewer epochs than pixels / 255 alone (docs).
+    scaler = new StandardScaler();
+    train = new Dataset<float>(scaler.FitTransform(train.Features), train.Targets);
+    test = new Dataset<float>(scaler.Transform(test.Features), test.Targets);
+}
+
 AnsiConsole.MarkupLine($"Loaded {train.Count:N0} training and {test.Count:N0} test images of {train.FeatureCount} pixels in {clock.Elapsed.TotalSeconds:F1} s (pixels scaled to [[0, 1]]).");
 
-Network<float> network = new NetworkBuilder<float>(784).WithSeed(seed)
-    .AddDense(256, Activation.ReLU)
-    .AddDropout(dropout)
-    .AddDense(128, Activation.ReLU)
-    .AddDropout(dropout)
-    .AddDense(10, Activation.Softmax)
-    .Build();
+bool batchNorm = SampleSupport.Int(options, "batch-norm", 0) != 0;
+var builder = new NetworkBuilder<float>(784).WithSeed(seed);
+foreach (int units in new[] { 256, 128 })
+{
+    builder.AddDense(units, Activation.ReLU);
+    if (batchNorm)
+    {
+        builder.AddBatchNorm();
+    }
+
+    builder.AddDropout(dropout);
+}
+
+Network<float> network = builder.AddDense(10, Activation.Softmax).Build();
 AnsiConsole.WriteLine(network.Summary());
 var trainer = new Trainer<float>(new TrainerOptions
 {
@@ -99,52 +121,73 @@ var trainer = new Trainer<float>(new TrainerOptions
     BatchSize = batchSize,
     Seed = seed,
     Optimizer = new Adam(learningRate),
-    Schedule = new CosineSchedule(epochs),
-    Loss = Loss.SparseCategoricalCrossEntropy,
-    Metrics = [Metric.Accuracy],
+    Schedule = new CosineSchedule(epochs, warmup),
+    Loss = labelSmoothing > 0 ? Loss.SparseCategoricalCrossEntropyWithLabelSmoothing(labelSmoothing) : Loss.SparseCategoricalCrossEntropy,
 });
 
-var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "time (s)", "train loss", "train acc", "test loss", "test acc");
+// Each epoch reports the training loss (free: the mean of the batch losses) and the test accuracy, computed in the
+// callback on the 10,000 test images. Training time excludes that evaluation, as scikit-learn's fit time does; a
+// training-set metric would cost one more inference pass over 60,000 images per epoch.
+var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "time (s)", "train loss", "test acc");
 foreach (TableColumn column in table.Columns)
 {
     column.RightAligned();
 }
 
 TrainingHistory history = null!;
+TimeSpan evaluation = TimeSpan.Zero;
+var testAccuracies = new List<double>();
+double TestAccuracy()
+{
+    long started = Stopwatch.GetTimestamp();
+    int[] predicted = network.PredictClasses(test.Features);
+    int correct = 0;
+    for (int i = 0; i < predicted.Length; i++)
+    {
+        correct += predicted[i] == (int)test.Targets[i, 0] ? 1 : 0;
+    }
+
+    evaluation += Stopwatch.GetElapsedTime(started);
+    testAccuracies.Add((double)correct / predicted.Length);
+    return testAccuracies[^1];
+}
+
+var fitClock = Stopwatch.StartNew();
 if (Console.IsOutputRedirected)
 {
     // Plain lines when the output goes to a file or a pipe (a live table would be re-printed every epoch).
-    Console.WriteLine("epoch   time (s)   train loss   train acc   test loss   test acc");
-    history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, new SampleSupport.Callback<EpochReport>(r =>
-        Console.WriteLine($"{r.Epoch,2}/{epochs,-2}  {r.Elapsed.TotalSeconds,8:F1}   {r.Loss,10:F4}   {r.Metrics["accuracy"],9:F4}   {r.ValidationLoss,9:F4}   {r.Metrics["val_accuracy"],8:F4}")));
+    Console.WriteLine("epoch   time (s)   train loss   test acc");
+    history = trainer.Fit(network, train, onEpoch: r =>
+        Console.WriteLine($"{r.Epoch,2}/{epochs,-2}  {r.Elapsed.TotalSeconds,8:F1}   {r.Loss,10:F4}   {TestAccuracy(),8:F4}"));
 }
 else
 {
     AnsiConsole.Live(table).Start(ctx =>
     {
-        var progress = new SampleSupport.Callback<EpochReport>(r =>
+        history = trainer.Fit(network, train, onEpoch: r =>
         {
-            table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{r.Metrics["accuracy"]:F4}", $"{r.ValidationLoss:F4}", $"{r.Metrics["val_accuracy"]:F4}");
+            table.AddRow($"{r.Epoch}/{epochs}", $"{r.Elapsed.TotalSeconds:F1}", $"{r.Loss:F4}", $"{TestAccuracy():F4}");
             ctx.Refresh();
         });
-        history = trainer.Fit(network, train.Features, train.Targets, test.Features, test.Targets, progress);
     });
 }
 
+fitClock.Stop();
 Matrix<float> predictions = network.Predict(test.Features);
 ConfusionMatrix confusion = ConfusionMatrix.Compute(predictions, test.Targets);
 SampleSupport.PrintConfusion(confusion, classNames);
-double trainingSeconds = history.Epochs.Sum(e => e.Elapsed.TotalSeconds);
-AnsiConsole.MarkupLine($"Test accuracy: [bold]{confusion.Accuracy:F4}[/] after {history.Epochs.Count} epochs ({trainingSeconds:F1} s of training, {trainingSeconds / history.Epochs.Count:F1} s per epoch including evaluation).");
+double trainingSeconds = (fitClock.Elapsed - evaluation).TotalSeconds;
+AnsiConsole.MarkupLine($"Test accuracy: [bold]{confusion.Accuracy:F4}[/] after {history.Epochs.Count} epochs ({trainingSeconds:F1} s of training, {trainingSeconds / history.Epochs.Count:F2} s per epoch; the per-epoch test evaluation took {evaluation.TotalSeconds:F1} s more).");
 
 string modelPath = Path.Combine(outDir, "fashion-mnist.nnm");
 ModelFile.Save(modelPath, network, new ModelSaveOptions
 {
     Labels = new LabelMap(classNames),
-    Metadata = new Dictionary<string, string> { ["dataset"] = "Fashion-MNIST", ["preprocessing"] = "pixels / 255" },
+    Scaler = scaler,
+    Metadata = new Dictionary<string, string> { ["dataset"] = "Fashion-MNIST", ["preprocessing"] = scaler is null ? "pixels / 255" : "pixels / 255, then the saved standard scaler" },
     TrainingSummary = new Dictionary<string, double> { ["epochs"] = history.Epochs.Count, ["final_loss"] = history.Loss[^1], ["test_accuracy"] = confusion.Accuracy, ["training_seconds"] = trainingSeconds },
 });
-var (lossPng, accuracyPng) = SampleSupport.SaveCurves(history, outDir, "fashion-mnist");
+var (lossPng, accuracyPng) = SampleSupport.SaveCurves(history, outDir, "fashion-mnist", testAccuracies);
 string confusionPng = SampleSupport.SaveConfusionHeatmap(confusion, classNames, outDir, "fashion-mnist");
 AnsiConsole.MarkupLine($"Saved {Markup.Escape(modelPath)}, {Markup.Escape(lossPng)}, {Markup.Escape(accuracyPng)}, {Markup.Escape(confusionPng)}. Total time {clock.Elapsed.TotalSeconds:F1} s.");
 return 0;

@@ -78,7 +78,7 @@ internal static class SampleSupport
     }
 
     /// <summary>Saves the loss curve and the accuracy curve of a training history as two PNGs; returns their paths.</summary>
-    public static (string Loss, string Accuracy) SaveCurves(TrainingHistory history, string directory, string prefix)
+    public static (string Loss, string Accuracy) SaveCurves(TrainingHistory history, string directory, string prefix, IReadOnlyList<double>? testAccuracy = null)
     {
         double[] epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
 
@@ -97,8 +97,14 @@ internal static class SampleSupport
         loss.SavePng(lossPath, 800, 500);
 
         var accuracy = new Plot();
-        accuracy.Add.Scatter(epochs, history.Metric("accuracy")).LegendText = "training accuracy";
-        accuracy.Add.Scatter(epochs, history.Metric("val_accuracy")).LegendText = "test accuracy";
+        // Metrics the trainer reported, or test accuracies the caller measured itself (one per epoch).
+        bool reported = history.Epochs.Count > 0 && history.Epochs[0].Metrics.ContainsKey("accuracy");
+        if (reported)
+        {
+            accuracy.Add.Scatter(epochs, history.Metric("accuracy")).LegendText = "training accuracy";
+        }
+
+        accuracy.Add.Scatter(epochs, testAccuracy is not null ? testAccuracy.ToArray() : history.Metric("val_accuracy")).LegendText = "test accuracy";
         accuracy.Title($"{prefix}: accuracy per epoch");
         accuracy.XLabel("epoch");
         accuracy.YLabel("accuracy");

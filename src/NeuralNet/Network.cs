@@ -14,8 +14,13 @@ namespace NeuralNet;
 /// </summary>
 /// <remarks>
 /// <see cref="Predict(Matrix{T})"/> and <see cref="Predict(ReadOnlySpan{T}, Span{T})"/> never touch training buffers and
-/// are safe to call from many threads at once, as long as no thread trains the network at the same time.
-/// <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> and training are single-threaded.
+/// are safe to call from many threads at once, also while another thread trains the network: each prediction then runs
+/// wholly between two training steps, so it always sees one complete weight state (a prediction that arrives during a
+/// step waits for that step to end; a step waits for the predictions already running). The fit's own flow never
+/// waits: the <c>onBatch</c> and progress callbacks run between steps, and a step policy that predicts inside its step
+/// sees the weights as it has left them so far. One fit at a time may train a network; a second concurrent fit
+/// raises <see cref="InvalidOperationException"/>. <see cref="ComputeGradients(Matrix{T}, Matrix{T}, ILoss)"/> is
+/// single-threaded and not guarded.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -140,6 +145,22 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input, nameof(input));
+        bool counted = Gate.EnterRead();
+        try
+        {
+            return PredictUnguarded(input);
+        }
+        finally
+        {
+            Gate.ExitRead(counted);
+        }
+    }
+
+    /// <summary>Serialises training steps against predictions (see the class remarks).</summary>
+    internal WeightGate Gate { get; } = new();
+
+    private Matrix<T> PredictUnguarded(Matrix<T> input)
+    {
         int rows = input.RowCount;
         T[] x = ThrowHelper.ColumnMajor(input);
         var result = new T[rows * OutputSize];
@@ -199,7 +220,16 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         T[] rented = ArrayPool<T>.Shared.Rent(2 * _maxWidth);
-        InferInto(input, 1, rented).CopyTo(output);
+        bool counted = Gate.EnterRead();
+        try
+        {
+            InferInto(input, 1, rented).CopyTo(output);
+        }
+        finally
+        {
+            Gate.ExitRead(counted);
+        }
+
         ArrayPool<T>.Shared.Return(rented);
     }
 
@@ -248,36 +278,8 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="loss">The loss.</param>
     /// <returns>The batch-mean loss.</returns>
     /// <exception cref="ArgumentException">Span lengths do not match the batch size.</exception>
-    public T ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss)
-    {
-        ReadOnlySpan<T> output = ForwardTraining(input, target, batchSize, loss);
-        int n = batchSize * OutputSize;
-        Span<T> gradient = Rent(ref _outputGradient, n);
-        int last = _layers.Length - 1;
-        T value;
-        ReadOnlySpan<T> upstream;
-        if (FusedLoss(loss) is { } fused)
-        {
-            var fusedLayer = (IFusedOutputLayer<T>)_layers[last];
-            ReadOnlySpan<T> logits = fusedLayer.PreActivation(batchSize);
-            value = fused.ComputeFromLogits(logits, target, batchSize);
-            fused.GradientFromLogits(output, target, gradient, batchSize);
-            upstream = fusedLayer.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
-        }
-        else
-        {
-            value = loss.Compute(output, target, batchSize);
-            loss.Gradient(output, target, gradient, batchSize);
-            upstream = _layers[last].Backward(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
-        }
-
-        for (int i = last - 1; i >= 0; i--)
-        {
-            upstream = _layers[i].Backward(LayerInput(input, i, batchSize), upstream, batchSize, i > 0);
-        }
-
-        return value;
-    }
+    public T ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss) =>
+        ComputeGradients(input, target, ReadOnlySpan<T>.Empty, batchSize, loss);
 
     /// <summary>The training-mode loss of a batch without a backward pass (what a numerical gradient check differentiates).</summary>
     internal T TrainingLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target, int batchSize, ILoss loss)
@@ -408,5 +410,123 @@ public sealed class Network<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{T}, int, ILoss)"/> with a weight per row (Keras'
+    /// <c>sample_weight</c>): the loss is <c>L = 1/B · Σ_b w_b · ℓ_b</c>, where <c>ℓ_b</c> is row b's loss (its mean over
+    /// the outputs for element-wise losses), so <c>dL/dŷ_b = w_b · (dL/dŷ_b of the unweighted batch mean)</c>. All weights 1
+    /// give the unweighted loss and gradients; an empty <paramref name="rowWeights"/> means unweighted.
+    /// </summary>
+    /// <param name="input">Inputs <c>[batchSize x InputSize]</c>, column-major.</param>
+    /// <param name="target">Targets, column-major.</param>
+    /// <param name="rowWeights">Empty, or one weight per row (length <paramref name="batchSize"/>), each finite and non-negative.</param>
+    /// <param name="batchSize">Rows of the batch.</param>
+    /// <param name="loss">The loss.</param>
+    /// <returns>The weighted batch loss <c>1/B · Σ w_b ℓ_b</c>.</returns>
+    /// <exception cref="ArgumentException">Span lengths do not match the batch size.</exception>
+    public T ComputeGradients(ReadOnlySpan<T> input, ReadOnlySpan<T> target, ReadOnlySpan<T> rowWeights, int batchSize, ILoss loss)
+    {
+        if (!rowWeights.IsEmpty && rowWeights.Length != batchSize)
+        {
+            throw new ArgumentException($"expected {batchSize} row weights (one per row), got {rowWeights.Length}.", nameof(rowWeights));
+        }
+
+        ReadOnlySpan<T> output = ForwardTraining(input, target, batchSize, loss);
+        int n = batchSize * OutputSize;
+        Span<T> gradient = Rent(ref _outputGradient, n);
+        int last = _layers.Length - 1;
+        T value;
+        ReadOnlySpan<T> upstream;
+        if (FusedLoss(loss) is { } fused)
+        {
+            var fusedLayer = (IFusedOutputLayer<T>)_layers[last];
+            ReadOnlySpan<T> logits = fusedLayer.PreActivation(batchSize);
+            fused.GradientFromLogits(output, target, gradient, batchSize);
+            value = rowWeights.IsEmpty
+                ? fused.ComputeFromLogits(logits, target, batchSize)
+                : WeightedLoss.Compute(fused, fromLogits: true, logits, target, rowWeights, batchSize);
+            ScaleRows(gradient, rowWeights, batchSize);
+            upstream = fusedLayer.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+        }
+        else
+        {
+            loss.Gradient(output, target, gradient, batchSize);
+            value = rowWeights.IsEmpty
+                ? loss.Compute(output, target, batchSize)
+                : WeightedLoss.Compute(loss, fromLogits: false, output, target, rowWeights, batchSize);
+            ScaleRows(gradient, rowWeights, batchSize);
+            upstream = _layers[last].Backward(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+        }
+
+        for (int i = last - 1; i >= 0; i--)
+        {
+            upstream = _layers[i].Backward(LayerInput(input, i, batchSize), upstream, batchSize, i > 0);
+        }
+
+        return value;
+    }
+
+    /// <summary>Runs the network on a batch like <see cref="Predict(Matrix{T})"/>, first checking that every input is
+    /// finite when <paramref name="rejectNonFinite"/> is true (a NaN input otherwise gives NaN outputs without a word).</summary>
+    /// <param name="input">One sample per row, <c>[batch x InputSize]</c>.</param>
+    /// <param name="rejectNonFinite">Whether to reject NaN and infinite inputs.</param>
+    /// <returns>A new <c>[batch x OutputSize]</c> matrix.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="input"/> has the wrong number of columns, or (when checked)
+    /// holds a NaN or infinity; the message names the first such row and column.</exception>
+    public Matrix<T> Predict(Matrix<T> input, bool rejectNonFinite)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (rejectNonFinite)
+        {
+            CheckInput(input, nameof(input));
+            ThrowIfNonFinite(ThrowHelper.ColumnMajor(input), input.RowCount, nameof(input));
+        }
+
+        return Predict(input);
+    }
+
+    /// <summary>Runs the network on one sample like <see cref="Predict(ReadOnlySpan{T}, Span{T})"/>, first checking that
+    /// every input is finite when <paramref name="rejectNonFinite"/> is true.</summary>
+    /// <param name="input">The sample, length <see cref="InputSize"/>.</param>
+    /// <param name="output">Destination, length at least <see cref="OutputSize"/>.</param>
+    /// <param name="rejectNonFinite">Whether to reject NaN and infinite inputs.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length, or (when checked) an input is NaN or infinite.</exception>
+    public void Predict(ReadOnlySpan<T> input, Span<T> output, bool rejectNonFinite)
+    {
+        if (rejectNonFinite)
+        {
+            ThrowIfNonFinite(input, 1, nameof(input));
+        }
+
+        Predict(input, output);
+    }
+
+    /// <summary>Throws naming the first non-finite value of a column-major <c>[rows x n]</c> block.</summary>
+    private static void ThrowIfNonFinite(ReadOnlySpan<T> values, int rows, string paramName)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"input[{i % rows}, {i / rows}] is {double.CreateTruncating(values[i]).ToString(CultureInfo.InvariantCulture)}; the network needs finite inputs (fill or drop missing values first).", paramName);
+            }
+        }
+    }
+
+    /// <summary>g[b, k] *= w[b] for every output k: the gradient of <c>1/B Σ w_b ℓ_b</c> from that of the plain mean.</summary>
+    private static void ScaleRows(Span<T> gradient, ReadOnlySpan<T> rowWeights, int batchSize)
+    {
+        if (rowWeights.IsEmpty)
+        {
+            return;
+        }
+
+        for (int j = 0; j < gradient.Length; j += batchSize)
+        {
+            Span<T> column = gradient.Slice(j, batchSize);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(column, rowWeights, column);
+        }
     }
 }

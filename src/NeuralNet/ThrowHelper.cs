@@ -35,6 +35,25 @@ internal static class ThrowHelper
         }
     }
 
+    /// <summary>Throws when <paramref name="m"/> holds NaN or an infinity, naming the matrix, the row and the column of
+    /// the first one (in column-major order).</summary>
+    public static void ThrowIfNotFinite<T>(Matrix<T> m, string paramName) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] values = ColumnMajor(m);
+
+        // MaxMagnitude is NaN when any value is NaN, infinite when any is infinite: one vectorised pass for clean data.
+        if (values.Length == 0 || T.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<T>(values)))
+        {
+            return;
+        }
+
+        int index = Array.FindIndex(values, v => !T.IsFinite(v));
+        int rows = m.RowCount;
+        throw new ArgumentException(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{paramName}[{index % rows}, {index / rows}] is {values[index]} (row {index % rows}, column {index / rows} of {paramName} {Shape(m)}); training data must be finite: look for missing values or overflow when loading or scaling."),
+            paramName);
+    }
+
     public static string Shape<T>(Matrix<T> m) where T : struct, IEquatable<T>, IFormattable => $"[{m.RowCount}x{m.ColumnCount}]";
 
     /// <summary>Checks that T is one of the two precisions MathNet and the kernels support.</summary>

@@ -19,6 +19,7 @@ public static class Activation
         ["elu"] = s => new Elu(s.Get("alpha", 1.0)),
         ["selu"] = _ => NeuralNet.Activations.Selu.Instance,
         ["gelu"] = _ => NeuralNet.Activations.Gelu.Instance,
+        ["gelu_exact"] = _ => NeuralNet.Activations.GeluExact.Instance,
         ["silu"] = _ => NeuralNet.Activations.Silu.Instance,
         ["swish"] = _ => NeuralNet.Activations.Silu.Instance,
         ["softplus"] = _ => NeuralNet.Activations.Softplus.Instance,
@@ -45,6 +46,9 @@ public static class Activation
 
     /// <summary>Gaussian error linear unit (tanh form).</summary>
     public static IActivation Gelu => Activations.Gelu.Instance;
+
+    /// <summary>Gaussian error linear unit, exact: <c>z Φ(z)</c> with <c>erf</c> (PyTorch's default GELU).</summary>
+    public static IActivation GeluExact => Activations.GeluExact.Instance;
 
     /// <summary>Sigmoid-weighted linear unit (swish).</summary>
     public static IActivation Silu => Activations.Silu.Instance;

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Numerics;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.IO;
 
 namespace NeuralNet.Data;
 
@@ -15,33 +16,31 @@ namespace NeuralNet.Data;
 /// Every problem in the content raises <see cref="InvalidDataFileException"/> naming the line (1-based) and the column
 /// (header name and 0-based index): an empty, <c>NA</c>, <c>NaN</c> or <c>?</c> field is a missing value; any other
 /// text that is not a number is non-numeric; a row with a different field count is ragged; an unterminated quote
-/// is reported with the line where it opened.
+/// is reported with the line where it opened; a record (one line, or several when a quoted field holds line
+/// breaks) longer than <see cref="CsvOptions.MaxLineLength"/> characters is rejected as soon as the limit is passed,
+/// so the memory a record takes is bounded by that limit whatever the file holds.
 /// </remarks>
 public static class CsvLoader
 {
     /// <summary>Reads a CSV file.</summary>
     /// <param name="path">The file, plain or gzip-compressed.</param>
     /// <param name="options">How to read it; defaults when null.</param>
+    /// <remarks>A gzip file must hold exactly one gzip member and is checked to the end (the trailer's CRC-32 and
+    /// length) before anything is returned: a truncated file, bytes after the member and corrupt data raise
+    /// <see cref="InvalidDataFileException"/>, never a partial table.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException">The options contradict each other.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory, or the options contradict each other.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataFileException">The content is malformed (see the class remarks).</exception>
+    /// <exception cref="InvalidDataFileException">The content is malformed (see the class remarks), or the gzip data is
+    /// truncated, corrupt or followed by other bytes.</exception>
     public static CsvTable<T> Load<T>(string path, CsvOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        int b0 = file.ReadByte(), b1 = file.ReadByte();
-        file.Seek(0, SeekOrigin.Begin);
-        Stream stream = b0 == 0x1F && b1 == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
+        FileStream file = FilePath.OpenRead(path, nameof(path));
+        using Stream stream = GzipReadStream.OpenMaybeCompressed(file, Path.GetFileName(path));
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        try
-        {
-            return Load<T>(reader, Path.GetFileName(path), options);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataFileException($"{Path.GetFileName(path)}: corrupt gzip data: {e.Message}", e);
-        }
+
+        // The parser reads to the end of the text before it returns, and the gzip stream checks its trailer there.
+        return Load<T>(reader, Path.GetFileName(path), options);
     }
 
     /// <summary>Reads CSV text from a reader.</summary>
@@ -51,6 +50,7 @@ public static class CsvLoader
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> or <paramref name="sourceName"/> is null.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     /// <exception cref="InvalidDataFileException">The content is malformed (see the class remarks).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="CsvOptions.MaxLineLength"/> is not positive.</exception>
     public static CsvTable<T> Load<T>(TextReader reader, string sourceName, CsvOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -58,7 +58,7 @@ public static class CsvLoader
         ThrowHelper.ThrowIfUnsupportedType<T>();
         options ??= new CsvOptions();
         options.Validate();
-        var parser = new Parser(reader, options.Delimiter, sourceName);
+        var parser = new Parser(reader, options.Delimiter, sourceName, options.MaxLineLength);
 
         List<string>? first = parser.Next(out int firstLine);
         if (first is null)
@@ -78,13 +78,15 @@ public static class CsvLoader
             names = Enumerable.Range(0, columns).Select(i => "column" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         }
 
-        if (columns < 2)
+        if (columns < (options.HasLabelColumn ? 2 : 1))
         {
             throw new InvalidDataFileException($"{sourceName}, line {firstLine}: found {columns} column; a data file needs at least one feature column and a label column.");
         }
 
-        int label = LabelIndex(options, names, sourceName);
-        var featureValues = new List<double>[columns - 1];
+        // Without a label column every column is a feature and label = -1 matches none.
+        int label = options.HasLabelColumn ? LabelIndex(options, names, sourceName) : -1;
+        int featureColumns = label >= 0 ? columns - 1 : columns;
+        var featureValues = new List<double>[featureColumns];
         for (int j = 0; j < featureValues.Length; j++)
         {
             featureValues[j] = [];
@@ -128,13 +130,13 @@ public static class CsvLoader
             record = parser.Next(out line);
         }
 
-        int rows = labels.Count;
+        int rows = featureValues[0].Count;
         if (rows == 0)
         {
             throw new InvalidDataFileException($"{sourceName}: no data rows after the header.");
         }
 
-        var values = new T[rows * (columns - 1)];
+        var values = new T[rows * featureColumns];
         for (int j = 0; j < featureValues.Length; j++)
         {
             List<double> column = featureValues[j];
@@ -145,7 +147,7 @@ public static class CsvLoader
         }
 
         string[] featureNames = names.Where((_, j) => j != label).ToArray();
-        return new CsvTable<T>(sourceName, Matrix<T>.Build.Dense(rows, columns - 1, values), featureNames, names[label], labels.ToArray(), labelLines.ToArray());
+        return new CsvTable<T>(sourceName, Matrix<T>.Build.Dense(rows, featureColumns, values), featureNames, label >= 0 ? names[label] : "", labels.ToArray(), labelLines.ToArray());
     }
 
     private static int LabelIndex(CsvOptions options, string[] names, string source)
@@ -193,10 +195,14 @@ public static class CsvLoader
     }
 
     /// <summary>RFC 4180 record reader that counts lines.</summary>
-    private sealed class Parser(TextReader reader, char delimiter, string source)
+    private sealed class Parser(TextReader reader, char delimiter, string source, int maxLineLength)
     {
         private readonly StringBuilder _field = new();
         private int _line = 1;
+
+        /// <summary>Characters of the current record consumed so far (fields, delimiters, quotes, inner line breaks).</summary>
+        private int _recordLength;
+        private int _recordLine;
 
         /// <summary>The next non-blank record and the line it starts on, or null at the end.</summary>
         public List<string>? Next(out int startLine)
@@ -222,6 +228,8 @@ public static class CsvLoader
 
         private List<string> ReadRecord(int startLine)
         {
+            _recordLength = 0;
+            _recordLine = startLine;
             var fields = new List<string>();
             while (true)
             {
@@ -229,11 +237,11 @@ public static class CsvLoader
                 int c = reader.Peek();
                 if (c == '"')
                 {
-                    reader.Read();
+                    Take();
                     int quoteLine = _line;
                     while (true)
                     {
-                        int q = reader.Read();
+                        int q = Take();
                         if (q < 0)
                         {
                             throw new InvalidDataFileException($"{source}, line {quoteLine}, field {fields.Count}: unterminated quoted field (the file ends inside it).");
@@ -243,7 +251,7 @@ public static class CsvLoader
                         {
                             if (reader.Peek() == '"')
                             {
-                                reader.Read();
+                                Take();
                                 _field.Append('"');
                                 continue;
                             }
@@ -280,7 +288,7 @@ public static class CsvLoader
                             throw new InvalidDataFileException($"{source}, line {_line}, field {fields.Count}: a quote inside an unquoted field; quote the whole field and double the inner quotes.");
                         }
 
-                        _field.Append((char)reader.Read());
+                        _field.Append((char)Take());
                     }
                 }
 
@@ -288,7 +296,7 @@ public static class CsvLoader
                 int next = reader.Peek();
                 if (next == delimiter)
                 {
-                    reader.Read();
+                    Take();
                     continue;
                 }
 
@@ -299,6 +307,17 @@ public static class CsvLoader
 
                 return fields;
             }
+        }
+
+        /// <summary>Consumes one character of the current record, enforcing the line-length limit.</summary>
+        private int Take()
+        {
+            if (++_recordLength > maxLineLength)
+            {
+                throw new InvalidDataFileException($"{source}, line {_recordLine}: the record is longer than {maxLineLength:N0} characters (CsvOptions.MaxLineLength); raise the limit if the file is valid.");
+            }
+
+            return reader.Read();
         }
 
         private void ConsumeLineBreak()

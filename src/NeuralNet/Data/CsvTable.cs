@@ -40,9 +40,11 @@ public sealed class CsvTable<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="labels">Maps label text to class indices.</param>
     /// <exception cref="ArgumentNullException"><paramref name="labels"/> is null.</exception>
     /// <exception cref="InvalidDataFileException">A row's label is not one of the map's classes (the message gives the line).</exception>
+    /// <exception cref="InvalidOperationException">The file was read without a label column.</exception>
     public Dataset<T> ToClassificationDataset(LabelMap labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        ThrowIfNoLabels();
         var targets = new T[Labels.Count];
         for (int i = 0; i < targets.Length; i++)
         {
@@ -60,8 +62,10 @@ public sealed class CsvTable<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>A regression dataset: the label column parsed as numbers, one target column.</summary>
     /// <exception cref="InvalidDataFileException">A label is not a finite number (the message gives the line).</exception>
+    /// <exception cref="InvalidOperationException">The file was read without a label column.</exception>
     public Dataset<T> ToRegressionDataset()
     {
+        ThrowIfNoLabels();
         var targets = new T[Labels.Count];
         for (int i = 0; i < targets.Length; i++)
         {
@@ -74,5 +78,13 @@ public sealed class CsvTable<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         return new Dataset<T>(Features, Matrix<T>.Build.Dense(targets.Length, 1, targets));
+    }
+
+    private void ThrowIfNoLabels()
+    {
+        if (Labels.Count != Features.RowCount)
+        {
+            throw new InvalidOperationException($"{Source} was read without a label column (CsvOptions.HasLabelColumn = false); its features are in Features, there are no targets for a dataset.");
+        }
     }
 }

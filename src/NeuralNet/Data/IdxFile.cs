@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.IO;
 
 namespace NeuralNet.Data;
 
@@ -15,13 +16,13 @@ namespace NeuralNet.Data;
 /// Before allocating, the size the header claims is checked against the file: exactly its length for a raw file;
 /// for a gzip file, the trailer's uncompressed length and the most deflate can expand the compressed bytes to
 /// (1032:1). Any mismatch raises <see cref="InvalidDataFileException"/>, as do a wrong magic number, zero or negative
-/// dimensions, truncated data and trailing bytes.
+/// dimensions, truncated data and trailing bytes. A gzip file must hold exactly one gzip member, and the data is
+/// checked against the trailer's CRC-32 and length before anything is returned, so a file cut anywhere (even at a
+/// deflate flush point) or followed by other bytes is rejected. A path that names a directory raises
+/// <see cref="ArgumentException"/>.
 /// </remarks>
 public static class IdxFile
 {
-    /// <summary>The largest expansion ratio of deflate (RFC 1951): 258-byte matches coded in about 2 bits.</summary>
-    private const long MaxDeflateRatio = 1032;
-
     /// <summary>Reads an IDX file of any element type as a matrix: the first dimension is rows, the others are flattened
     /// (row-major) into columns; a one-dimensional file gives one column. Each value is multiplied by <paramref name="scale"/>
     /// (e.g. <c>1/255.0</c> for pixels).</summary>
@@ -29,6 +30,7 @@ public static class IdxFile
     /// <param name="scale">Factor applied to every value.</param>
     /// <returns>A <c>[dims[0] x product(dims[1..])]</c> matrix.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">The file is not a well-formed IDX file.</exception>
     public static Matrix<T> ReadMatrix<T>(string path, double scale = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
@@ -47,6 +49,7 @@ public static class IdxFile
     /// <param name="path">The file, raw or gzip-compressed.</param>
     /// <returns>The labels.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">The file is malformed, has more than one dimension, or holds a value that is not a non-negative integer.</exception>
     public static int[] ReadLabels(string path)
@@ -77,6 +80,8 @@ public static class IdxFile
     /// <param name="dataType">The element type.</param>
     /// <returns>The dimensions, outermost first.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">The header is malformed or disagrees with the file length.</exception>
     public static int[] ReadDimensions(string path, out IdxDataType dataType)
     {
@@ -95,14 +100,15 @@ public static class IdxFile
     /// <param name="scale">Factor applied to every pixel; <c>1/255</c> maps bytes to [0, 1].</param>
     /// <param name="maxSamples">Keep only the first this many samples (all when null).</param>
     /// <exception cref="ArgumentNullException">A path is null.</exception>
+    /// <exception cref="ArgumentException">A path names a directory.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSamples"/> is not positive.</exception>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataFileException">A file is malformed or the two files disagree on the number of samples.</exception>
     public static Dataset<T> LoadDataset<T>(string imagesPath, string labelsPath, double scale = 1.0 / 255, int? maxSamples = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(imagesPath);
-        ArgumentNullException.ThrowIfNull(labelsPath);
+        FilePath.ThrowIfNotFile(imagesPath, nameof(imagesPath));
+        FilePath.ThrowIfNotFile(labelsPath, nameof(labelsPath));
         if (maxSamples is { } m)
         {
             ThrowHelper.ThrowIfNotPositive(m, nameof(maxSamples));
@@ -130,17 +136,22 @@ public static class IdxFile
         return new Dataset<T>(images, Matrix<T>.Build.Dense(n, 1, targets));
     }
 
-    /// <summary>Writes values as an IDX file (row-major, big-endian), optionally gzip-compressed.</summary>
-    /// <param name="path">Destination; overwritten.</param>
+    /// <summary>Writes values as an IDX file (row-major, big-endian), optionally gzip-compressed, atomically: through a
+    /// temporary file beside the target that replaces it only when complete (as model files are saved).</summary>
+    /// <param name="path">Destination; replaced if it exists.</param>
     /// <param name="dataType">Element type on disk; integer types must receive integral values in range.</param>
     /// <param name="dimensions">Dimensions, outermost first (1 to 255 of them, each positive).</param>
     /// <param name="values">The elements in row-major order; length = product of the dimensions.</param>
     /// <param name="compress">Write gzip.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException">The dimensions are invalid, disagree with the values, or a value does not fit the type.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory; the dimensions are invalid or
+    /// disagree with the values; or a value does not fit the type (an integer type receives a fraction, NaN, infinity
+    /// or a value outside its range, e.g. 256 for <see cref="IdxDataType.UnsignedByte"/>; <see cref="IdxDataType.Single"/>
+    /// receives a finite value beyond float's range). Nothing is written then.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(string path, IdxDataType dataType, ReadOnlySpan<int> dimensions, ReadOnlySpan<double> values, bool compress = false)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        FilePath.ThrowIfNotFile(path, nameof(path));
         if (dimensions.IsEmpty || dimensions.Length > 255)
         {
             throw new ArgumentException($"an IDX file has 1 to 255 dimensions, got {dimensions.Length}.", nameof(dimensions));
@@ -163,54 +174,87 @@ public static class IdxFile
         }
 
         int size = ElementSize(dataType) ?? throw new ArgumentException($"unknown IDX data type {dataType}.", nameof(dataType));
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using Stream stream = compress ? new GZipStream(file, CompressionLevel.Optimal) : file;
-        Span<byte> header = stackalloc byte[4];
-        header[0] = 0;
-        header[1] = 0;
-        header[2] = (byte)dataType;
-        header[3] = (byte)dimensions.Length;
-        stream.Write(header);
-        foreach (int d in dimensions)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(header, d);
-            stream.Write(header);
-        }
 
-        Span<byte> element = stackalloc byte[8];
+        // Every value is checked before the file is touched, so a bad value leaves the target as it was.
         for (int i = 0; i < values.Length; i++)
         {
-            double v = values[i];
-            switch (dataType)
-            {
-                case IdxDataType.UnsignedByte:
-                    element[0] = checked((byte)CheckIntegral(v, i));
-                    break;
-                case IdxDataType.SignedByte:
-                    element[0] = unchecked((byte)checked((sbyte)CheckIntegral(v, i)));
-                    break;
-                case IdxDataType.Int16:
-                    BinaryPrimitives.WriteInt16BigEndian(element, checked((short)CheckIntegral(v, i)));
-                    break;
-                case IdxDataType.Int32:
-                    BinaryPrimitives.WriteInt32BigEndian(element, checked((int)CheckIntegral(v, i)));
-                    break;
-                case IdxDataType.Single:
-                    BinaryPrimitives.WriteSingleBigEndian(element, (float)v);
-                    break;
-                default:
-                    BinaryPrimitives.WriteDoubleBigEndian(element, v);
-                    break;
-            }
+            CheckFits(dataType, values[i], i);
+        }
 
-            stream.Write(element[..size]);
+        byte[] header = new byte[4 + 4 * dimensions.Length];
+        header[2] = (byte)dataType;
+        header[3] = (byte)dimensions.Length;
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
+        }
+
+        using AtomicFile save = AtomicFile.Create(path, nameof(path));
+        GZipStream? gzip = compress ? new GZipStream(save.Stream, CompressionLevel.Optimal, leaveOpen: true) : null;
+        using (gzip)
+        {
+            Stream stream = gzip ?? save.Stream;
+            stream.Write(header);
+            Span<byte> element = stackalloc byte[8];
+            foreach (double v in values)
+            {
+                Encode(dataType, v, element[..size]);
+                stream.Write(element[..size]);
+            }
+        }
+
+        save.Commit();
+    }
+
+    /// <summary>Writes one checked value big-endian.</summary>
+    private static void Encode(IdxDataType dataType, double v, Span<byte> element)
+    {
+        switch (dataType)
+        {
+            case IdxDataType.UnsignedByte:
+                element[0] = (byte)v;
+                break;
+            case IdxDataType.SignedByte:
+                element[0] = unchecked((byte)(sbyte)v);
+                break;
+            case IdxDataType.Int16:
+                BinaryPrimitives.WriteInt16BigEndian(element, (short)v);
+                break;
+            case IdxDataType.Int32:
+                BinaryPrimitives.WriteInt32BigEndian(element, (int)v);
+                break;
+            case IdxDataType.Single:
+                BinaryPrimitives.WriteSingleBigEndian(element, (float)v);
+                break;
+            default:
+                BinaryPrimitives.WriteDoubleBigEndian(element, v);
+                break;
         }
     }
 
-    private static double CheckIntegral(double v, int index) =>
-        v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue
-            ? v
-            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"value {index} is {v}, which an integer IDX type cannot hold."), "values");
+    /// <summary>Throws unless <paramref name="v"/> is exactly representable (integer types) or in range (float32).</summary>
+    private static void CheckFits(IdxDataType type, double v, int index)
+    {
+        (double min, double max) = type switch
+        {
+            IdxDataType.UnsignedByte => (byte.MinValue, byte.MaxValue),
+            IdxDataType.SignedByte => (sbyte.MinValue, sbyte.MaxValue),
+            IdxDataType.Int16 => (short.MinValue, short.MaxValue),
+            IdxDataType.Int32 => ((double)int.MinValue, (double)int.MaxValue),
+            _ => (double.NaN, double.NaN),
+        };
+        if (!double.IsNaN(min))
+        {
+            if (!(v >= min && v <= max && v == Math.Floor(v)))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"value {index} is {v}, which IDX type {type} cannot hold (integers from {min} to {max})."), "values");
+            }
+        }
+        else if (type == IdxDataType.Single && double.IsFinite(v) && !float.IsFinite((float)v))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"value {index} is {v}, beyond the range of IDX type Single (float32, at most {float.MaxValue:R} in magnitude)."), "values");
+        }
+    }
 
     private static int? ElementSize(IdxDataType type) => type switch
     {
@@ -223,14 +267,17 @@ public static class IdxFile
 
     private static Reader Open(string path)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        FileStream file = FilePath.OpenRead(path, nameof(path));
+        string name = Path.GetFileName(path);
+        Stream? stream = null;
         try
         {
-            return new Reader(file, Path.GetFileName(path));
+            stream = GzipReadStream.OpenMaybeCompressed(file, name);
+            return new Reader(stream, file.Length, name);
         }
         catch
         {
-            file.Dispose();
+            (stream ?? file).Dispose();
             throw;
         }
     }
@@ -238,33 +285,19 @@ public static class IdxFile
     /// <summary>Header parsing and size checks; then streams the elements out as doubles.</summary>
     private sealed class Reader : IDisposable
     {
-        private readonly FileStream _file;
         private readonly Stream _stream;
 
-        public Reader(FileStream file, string name)
+        /// <param name="stream">The file, or a <see cref="GzipReadStream"/> over it; owned by the reader.</param>
+        /// <param name="fileLength">The length of the file on disk.</param>
+        /// <param name="name">The file name for messages.</param>
+        public Reader(Stream stream, long fileLength, string name)
         {
-            _file = file;
+            _stream = stream;
             Name = name;
-            long fileLength = file.Length;
             Span<byte> magic = stackalloc byte[4];
-            bool gzip = false;
-            uint? trailerSize = null;
-            if (fileLength >= 18)
-            {
-                file.ReadExactly(magic[..2]);
-                gzip = magic[0] == 0x1F && magic[1] == 0x8B;
-                if (gzip)
-                {
-                    // RFC 1952: the last 4 bytes hold the uncompressed length modulo 2^32, little-endian.
-                    file.Seek(-4, SeekOrigin.End);
-                    file.ReadExactly(magic);
-                    trailerSize = BinaryPrimitives.ReadUInt32LittleEndian(magic);
-                }
-
-                file.Seek(0, SeekOrigin.Begin);
-            }
-
-            _stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+            var gzipStream = stream as GzipReadStream;
+            bool gzip = gzipStream is not null;
+            uint? trailerSize = gzipStream?.UncompressedLengthModulo32;
             int got = ReadFully(magic);
             if (got < 4)
             {
@@ -321,7 +354,7 @@ public static class IdxFile
                     : $"{name}: {fileLength - total:N0} unexpected bytes after the {shape} elements the header declares.");
             }
 
-            if (gzip && (total > fileLength * MaxDeflateRatio || (uint)total != trailerSize))
+            if (gzip && (total > fileLength * Deflate.MaxRatio || (uint)total != trailerSize))
             {
                 throw new InvalidDataFileException($"{name}: header claims {shape} elements of {size} byte(s) = {total:N0} bytes uncompressed, but the gzip trailer records {trailerSize:N0} bytes (mod 2^32) for {fileLength:N0} compressed bytes; the file is truncated or corrupt.");
             }
@@ -386,14 +419,6 @@ public static class IdxFile
             }
         }
 
-        public void Dispose()
-        {
-            if (!ReferenceEquals(_stream, _file))
-            {
-                _stream.Dispose();
-            }
-
-            _file.Dispose();
-        }
+        public void Dispose() => _stream.Dispose();
     }
 }

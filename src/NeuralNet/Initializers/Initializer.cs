@@ -59,7 +59,7 @@ public static class Initializer
     /// SELU, Glorot uniform otherwise.</summary>
     public static IInitializer DefaultFor(Activations.IActivation activation) => activation switch
     {
-        Activations.ReLU or Activations.LeakyReLU or Activations.Elu or Activations.Gelu or Activations.Silu => HeNormal,
+        Activations.ReLU or Activations.LeakyReLU or Activations.Elu or Activations.Gelu or Activations.GeluExact or Activations.Silu => HeNormal,
         Activations.Selu => LeCunNormal,
         _ => GlorotUniform,
     };

@@ -12,7 +12,7 @@ public static class Loss
         ["huber"] = s => new Huber(s.Get("delta", 1.0)),
         ["binary_crossentropy"] = s => new BinaryCrossEntropy(s.Get("from_logits", 0) != 0),
         ["categorical_crossentropy"] = s => new CategoricalCrossEntropy(s.Get("from_logits", 0) != 0),
-        ["sparse_categorical_crossentropy"] = s => new SparseCategoricalCrossEntropy(s.Get("from_logits", 0) != 0),
+        ["sparse_categorical_crossentropy"] = s => new SparseCategoricalCrossEntropy(s.Get("from_logits", 0) != 0, s.Get("label_smoothing", 0)),
     };
 
     /// <summary>Mean squared error.</summary>
@@ -42,6 +42,11 @@ public static class Loss
 
     /// <summary>Categorical cross-entropy with integer class labels, on logits (identity output layer).</summary>
     public static ILoss SparseCategoricalCrossEntropyFromLogits { get; } = new SparseCategoricalCrossEntropy(fromLogits: true);
+
+    /// <summary>Categorical cross-entropy with integer class labels and label smoothing <paramref name="epsilon"/>: the
+    /// targets become <c>(1 - ε) onehot + ε/K</c> (fused with a softmax output layer).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is outside [0, 1).</exception>
+    public static ILoss SparseCategoricalCrossEntropyWithLabelSmoothing(double epsilon) => new SparseCategoricalCrossEntropy(false, epsilon);
 
     /// <summary>The names <see cref="FromName"/> accepts.</summary>
     public static IReadOnlyCollection<string> KnownNames => Factories.Keys.Order(StringComparer.Ordinal).ToArray();

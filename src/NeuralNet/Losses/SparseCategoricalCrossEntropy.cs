@@ -8,6 +8,9 @@ namespace NeuralNet.Losses;
 /// Categorical cross-entropy with integer class labels: targets are <c>[batch x 1]</c>, each row the class index
 /// <c>c_b</c> in <c>[0, classes)</c>. <c>L = -1/B sum_b ln p_(b, c_b)</c>; fused with softmax,
 /// <c>L = 1/B sum_b lse(z_b) - z_(b, c_b)</c> and <c>dL/dz = (softmax(z) - onehot(c)) / B</c>.
+/// With label smoothing <c>ε</c> (Szegedy et al., 2016; Keras' and PyTorch's <c>label_smoothing</c>) the target row is
+/// <c>ỹ = (1 - ε) onehot(c) + ε/K</c> over <c>K</c> classes: <c>L = -1/B sum_b sum_k ỹ_bk ln p_bk</c>, fused
+/// <c>L = 1/B sum_b lse(z_b) - (1 - ε) z_(b, c_b) - (ε/K) sum_k z_bk</c> and <c>dL/dz = (softmax(z) - ỹ) / B</c>.
 /// </summary>
 public sealed class SparseCategoricalCrossEntropy : ILogitLoss
 {
@@ -15,11 +18,32 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
     /// <param name="fromLogits">Whether predictions are raw logits rather than probabilities.</param>
     public SparseCategoricalCrossEntropy(bool fromLogits = false) => FromLogits = fromLogits;
 
+    /// <summary>Creates the loss with label smoothing.</summary>
+    /// <param name="fromLogits">Whether predictions are raw logits rather than probabilities.</param>
+    /// <param name="labelSmoothing">The smoothing <c>ε</c> in [0, 1): the true class gets <c>1 - ε + ε/K</c>, every other
+    /// class <c>ε/K</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1).</exception>
+    public SparseCategoricalCrossEntropy(bool fromLogits, double labelSmoothing)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, $"labelSmoothing must be in [0, 1). Received: labelSmoothing={labelSmoothing}");
+        }
+
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>The label smoothing <c>ε</c> (0 when off).</summary>
+    public double LabelSmoothing { get; }
+
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; }
 
     /// <inheritdoc />
-    public string Name => FromLogits ? "sparse_categorical_crossentropy(from_logits=1)" : "sparse_categorical_crossentropy";
+    public string Name => LabelSmoothing > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sparse_categorical_crossentropy(from_logits={(FromLogits ? 1 : 0)},label_smoothing={LabelSmoothing:R})")
+        : FromLogits ? "sparse_categorical_crossentropy(from_logits=1)" : "sparse_categorical_crossentropy";
 
     /// <inheritdoc />
     public int ExpectedTargetColumns(int outputs) => 1;
@@ -37,6 +61,22 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
 
         int classes = prediction.Length / batchSize;
         T eps = T.CreateTruncating(CrossEntropyMath.Epsilon), sum = T.Zero;
+        if (LabelSmoothing > 0)
+        {
+            // -Σ_k ỹ_k ln p_k with ỹ_k = ε/K + (1 - ε)[k = c]
+            (T other, T hit) = Smoothed<T>(classes);
+            for (int b = 0; b < batchSize; b++)
+            {
+                int c = CrossEntropyMath.Label(target[b], b, classes);
+                for (int k = 0; k < classes; k++)
+                {
+                    sum -= (k == c ? hit : other) * T.Log(T.Clamp(prediction[b + k * batchSize], eps, T.One));
+                }
+            }
+
+            return sum / T.CreateTruncating(batchSize);
+        }
+
         for (int b = 0; b < batchSize; b++)
         {
             int c = CrossEntropyMath.Label(target[b], b, classes);
@@ -58,6 +98,23 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
 
         int classes = prediction.Length / batchSize;
         T eps = T.CreateTruncating(CrossEntropyMath.Epsilon), scale = -T.One / T.CreateTruncating(batchSize);
+        if (LabelSmoothing > 0)
+        {
+            // dL/dp_k = -ỹ_k / (B p_k)
+            (T other, T hit) = Smoothed<T>(classes);
+            for (int b = 0; b < batchSize; b++)
+            {
+                int c = CrossEntropyMath.Label(target[b], b, classes);
+                for (int k = 0; k < classes; k++)
+                {
+                    int i = b + k * batchSize;
+                    gradient[i] = scale * (k == c ? hit : other) / T.Clamp(prediction[i], eps, T.One);
+                }
+            }
+
+            return;
+        }
+
         gradient[..prediction.Length].Clear();
         for (int b = 0; b < batchSize; b++)
         {
@@ -72,6 +129,26 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
         int classes = logits.Length / batchSize;
         T[] rented = CrossEntropyMath.LogSumExpRows(logits, batchSize);
         T sum = T.Zero;
+        if (LabelSmoothing > 0)
+        {
+            // Σ_k ỹ_k (lse - z_k) = lse - (1 - ε) z_c - (ε/K) Σ_k z_k, since Σ_k ỹ_k = 1
+            T keep = T.CreateTruncating(1 - LabelSmoothing), spread = T.CreateTruncating(LabelSmoothing / classes);
+            for (int b = 0; b < batchSize; b++)
+            {
+                int c = CrossEntropyMath.Label(target[b], b, classes);
+                T row = T.Zero;
+                for (int k = 0; k < classes; k++)
+                {
+                    row += logits[b + k * batchSize];
+                }
+
+                sum += rented[b] - keep * logits[b + c * batchSize] - spread * row;
+            }
+
+            ArrayPool<T>.Shared.Return(rented);
+            return sum / T.CreateTruncating(batchSize);
+        }
+
         for (int b = 0; b < batchSize; b++)
         {
             int c = CrossEntropyMath.Label(target[b], b, classes);
@@ -88,6 +165,20 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
         int classes = activation.Length / batchSize;
         T scale = T.One / T.CreateTruncating(batchSize);
         activation.CopyTo(gradient);
+        if (LabelSmoothing > 0)
+        {
+            // dL/dz = (p - ỹ) / B: subtract ε/K everywhere and 1 - ε more at the label.
+            T spread = T.CreateTruncating(LabelSmoothing / classes), keep = T.CreateTruncating(1 - LabelSmoothing);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(gradient[..activation.Length], spread, gradient);
+            for (int b = 0; b < batchSize; b++)
+            {
+                gradient[b + CrossEntropyMath.Label(target[b], b, classes) * batchSize] -= keep;
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient[..activation.Length], scale, gradient);
+            return;
+        }
+
         for (int b = 0; b < batchSize; b++)
         {
             gradient[b + CrossEntropyMath.Label(target[b], b, classes) * batchSize] -= T.One;
@@ -95,4 +186,8 @@ public sealed class SparseCategoricalCrossEntropy : ILogitLoss
 
         System.Numerics.Tensors.TensorPrimitives.Multiply(gradient[..activation.Length], scale, gradient);
     }
+
+    /// <summary>The smoothed target of a wrong class, <c>ε/K</c>, and of the true class, <c>1 - ε + ε/K</c>.</summary>
+    private (T Other, T Hit) Smoothed<T>(int classes) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (T.CreateTruncating(LabelSmoothing / classes), T.CreateTruncating(1 - LabelSmoothing + LabelSmoothing / classes));
 }

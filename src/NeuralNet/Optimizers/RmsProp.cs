@@ -4,17 +4,31 @@ using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
 
-/// <summary>RMSProp (Tieleman and Hinton, 2012): <c>s ← ρ s + (1 - ρ) g²</c>, <c>θ ← θ - η g / (√s + ε)</c>.</summary>
+/// <summary>
+/// RMSProp (Tieleman and Hinton, 2012): <c>s ← ρ s + (1 - ρ) g²</c>, <c>θ ← θ - η g / (√s + ε)</c>. With the options of
+/// PyTorch's <c>torch.optim.RMSprop</c> (same update rules, <c>ρ</c> is its <c>alpha</c>): <c>centered</c> keeps the mean
+/// gradient <c>m ← ρ m + (1 - ρ) g</c> and divides by the estimated standard deviation, <c>s̃ = s - m²</c> in place of
+/// <c>s</c>; <c>momentum</c> <c>μ &gt; 0</c> accumulates the scaled step, <c>b ← μ b + g / (√s̃ + ε)</c>, <c>θ ← θ - η b</c>.
+/// </summary>
 public sealed class RmsProp : Optimizer
 {
     /// <summary>Creates RMSProp.</summary>
     /// <param name="learningRate">Step size <c>η</c>.</param>
     /// <param name="rho">Decay <c>ρ</c> of the squared-gradient average, in [0, 1).</param>
     /// <param name="epsilon">Added to <c>√s</c>.</param>
+    /// <param name="momentum">Momentum <c>μ</c> of the scaled step, in [0, 1); 0 (default) is plain RMSProp.</param>
+    /// <param name="centered">Whether to divide by the centred second moment <c>s - m²</c> (Graves, 2013).</param>
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
-    public RmsProp(double learningRate = 0.001, double rho = 0.9, double epsilon = 1e-7)
+    public RmsProp(double learningRate = 0.001, double rho = 0.9, double epsilon = 1e-7, double momentum = 0, bool centered = false)
         : base(learningRate)
     {
+        if (!(momentum >= 0 && momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"momentum must be in [0, 1). Received: momentum={momentum}");
+        }
+
+        MomentumCoefficient = momentum;
+        Centered = centered;
         if (!(rho >= 0 && rho < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(rho), rho, $"rho must be in [0, 1). Received: rho={rho}");
@@ -31,15 +45,27 @@ public sealed class RmsProp : Optimizer
     /// <summary><c>ε</c>.</summary>
     public double Epsilon { get; }
 
+    /// <summary>The momentum <c>μ</c> (0 when off).</summary>
+    public double MomentumCoefficient { get; }
+
+    /// <summary>Whether the centred variant is used.</summary>
+    public bool Centered { get; }
+
     /// <inheritdoc />
     public override string Name => "rmsprop";
 
-    /// <inheritdoc />
-    protected override int SlotsPerParameter => 1;
+    /// <summary>Slot 0 holds <c>s</c>; then <c>b</c> with momentum; then <c>m</c> when centred.</summary>
+    protected override int SlotsPerParameter => 1 + (MomentumCoefficient > 0 ? 1 : 0) + (Centered ? 1 : 0);
 
     /// <inheritdoc />
     protected override void StepCore<T>(IReadOnlyList<Parameter<T>> parameters, T loss, Func<T>? evaluate)
     {
+        if (MomentumCoefficient > 0 || Centered)
+        {
+            StepVariant(parameters);
+            return;
+        }
+
         T rate = T.CreateTruncating(LearningRate), eps = T.CreateTruncating(Epsilon);
         T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho);
         for (int p = 0; p < parameters.Count; p++)
@@ -71,6 +97,42 @@ public sealed class RmsProp : Optimizer
                 T s = rho * mean[i] + oneMinusRho * (g * g);
                 mean[i] = s;
                 value[i] -= rate * (g / (T.Sqrt(s) + eps));
+            }
+        }
+    }
+
+    /// <summary>The momentum and centred forms, PyTorch's <c>RMSprop</c> update element by element.</summary>
+    private void StepVariant<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T rate = T.CreateTruncating(LearningRate), eps = T.CreateTruncating(Epsilon), mu = T.CreateTruncating(MomentumCoefficient);
+        T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho);
+        bool momentum = MomentumCoefficient > 0;
+        for (int p = 0; p < parameters.Count; p++)
+        {
+            Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, square = Slot<T>(0, p);
+            Span<T> buffer = momentum ? Slot<T>(1, p) : default, mean = Centered ? Slot<T>(momentum ? 2 : 1, p) : default;
+            for (int i = 0; i < value.Length; i++)
+            {
+                // s = ρ s + (1 - ρ) g²;  centred: m = ρ m + (1 - ρ) g, s̃ = s - m²
+                T g = gradient[i];
+                T s = rho * square[i] + oneMinusRho * (g * g);
+                square[i] = s;
+                if (Centered)
+                {
+                    T m = rho * mean[i] + oneMinusRho * g;
+                    mean[i] = m;
+                    s -= m * m;
+                }
+
+                // momentum: b = μ b + g / (√s̃ + ε), θ = θ - η b;  else θ = θ - η g / (√s̃ + ε)
+                T step = g / (T.Sqrt(s) + eps);
+                if (momentum)
+                {
+                    step = mu * buffer[i] + step;
+                    buffer[i] = step;
+                }
+
+                value[i] -= rate * step;
             }
         }
     }

@@ -38,6 +38,14 @@ internal sealed class BatchNormCodec : ILayerCodec
     public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (momentum, epsilon) = Settings(config);
+
+        // The layer divides by sqrt(variance + epsilon) in T: an epsilon that is subnormal or zero in T (1e-40 is normal
+        // as a double but not as a float) gives infinities wherever the variance is 0.
+        if (!T.IsNormal(T.CreateTruncating(epsilon)))
+        {
+            throw new InvalidDataFileException(string.Create(CultureInfo.InvariantCulture, $"{config.Where}: field 'epsilon' is {epsilon:R}, which is not a positive normal number in {typeof(T).Name}."));
+        }
+
         return new BatchNormLayer<T>(input.Size, momentum, epsilon);
     }
 
@@ -57,6 +65,11 @@ internal sealed class BatchNormCodec : ILayerCodec
     {
         double momentum = config.GetDouble("momentum", 0, 1);
         double epsilon = config.GetDouble("epsilon", double.Epsilon, 1e6);
+        if (!double.IsNormal(epsilon))
+        {
+            throw new InvalidDataFileException(string.Create(CultureInfo.InvariantCulture, $"{config.Where}: field 'epsilon' is {epsilon:R}, a subnormal number; it must be a positive normal number."));
+        }
+
         return momentum < 1 ? (momentum, epsilon) : throw new InvalidDataFileException($"{config.Where}: field 'momentum' is 1; it must be below 1.");
     }
 }

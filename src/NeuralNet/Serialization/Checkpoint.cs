@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Numerics;
 using System.Text.Json;
+using NeuralNet.IO;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 using NeuralNet.Schedules;
@@ -44,13 +45,13 @@ public static class Checkpoint
     /// (<see cref="Trainer{T}.EarlyStoppingState"/>); none when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochsCompleted"/> is negative.</exception>
-    /// <exception cref="ArgumentException">The network cannot be saved (see <see cref="ModelFile.Save{T}"/>), the
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory; the network cannot be saved (see <see cref="ModelFile.Save{T}"/>), the
     /// optimiser state holds non-finite values, the schedule state holds NaN, or the early-stopping state's best epoch
     /// is after <paramref name="epochsCompleted"/> or its best weights do not fit the network.</exception>
     public static void Save<T>(string path, Network<T> network, IOptimizer optimizer, int epochsCompleted, ModelSaveOptions? options = null, ILearningRateSchedule? schedule = null, EarlyStoppingState? earlyStopping = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(path);
+        FilePath.ThrowIfNotFile(path, nameof(path));
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
         if (epochsCompleted < 0)
@@ -98,7 +99,7 @@ public static class Checkpoint
             }
         }
 
-        AtomicFile.Write(path, zip =>
+        ZipEntries.WriteArchive(path, zip =>
         {
             ManifestWriter.WriteModel(zip, network, options, json => WriteSection(json, network, state, epochsCompleted, schedule?.GetType().Name, scheduleState, earlyStopping));
             for (int i = 0; i < state.Tensors.Count; i++)
@@ -118,15 +119,21 @@ public static class Checkpoint
     /// <returns>The network (with dropout streams restored), the optimiser state, the schedule and early-stopping
     /// states if they were saved, and the epochs completed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataFileException">The file is not a valid checkpoint; the message says why.</exception>
+    /// <exception cref="InvalidDataFileException">The file is not a valid checkpoint; the message says why. Besides
+    /// everything <see cref="ModelFile.Load{T}"/> checks, the optimiser state must fit the network (for the optimisers
+    /// this library ships, exactly their state tensors, each the length of its parameter), and early stopping's progress
+    /// must fit the epochs completed and its best weights the network's state. (A schedule's state is checked by the
+    /// schedule itself, in <see cref="TrainingCheckpoint{T}.RestoreSchedule"/>.)</exception>
     public static TrainingCheckpoint<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(path);
+        FilePath.ThrowIfNotFile(path, nameof(path));
         ThrowHelper.ThrowIfUnsupportedType<T>();
-        return ZipEntries.ReadArchive(path, (zip, name, length) =>
+        return ZipEntries.ReadArchive(path, archive =>
         {
-            SavedModel<T> model = ManifestReader.ReadModel<T>(zip, name, length, out JsonDocument manifest);
+            string name = archive.Name;
+            SavedModel<T> model = ManifestReader.ReadModel<T>(archive, out JsonDocument manifest);
             using (manifest)
             {
                 var root = new JsonSection(manifest.RootElement, $"{name}: manifest");
@@ -141,18 +148,33 @@ public static class Checkpoint
                 string optimizerName = optimizer.GetString("name");
                 long steps = optimizer.GetInt("stepCount", 0, int.MaxValue);
                 JsonElement lengths = optimizer.GetArray("tensorLengths", MaxOptimizerTensors);
-                var tensors = new List<double[]>(lengths.GetArrayLength());
+                string?[] digests = ReadDigests(optimizer, "tensorSha256", lengths.GetArrayLength(), name);
+
+                // Every tensor's length is checked against the network and claimed (size, budget) before any is allocated.
+                var sizes = new int[lengths.GetArrayLength()];
+                int k = 0;
                 foreach (JsonElement item in lengths.EnumerateArray())
                 {
-                    string where = $"{name}: checkpoint optimizer tensor {tensors.Count}";
+                    string where = $"{name}: checkpoint optimizer tensor {k}";
                     if (!item.TryGetInt32(out int n) || n < 0)
                     {
                         throw new InvalidDataFileException($"{where}: length must be a non-negative integer, found {JsonSection.Describe(item)}.");
                     }
 
-                    ZipEntries.CheckEntrySize(ZipEntries.FindEntry(zip, OptimizerEntry(tensors.Count), where), n * 8L, where, length);
-                    var tensor = new double[n];
-                    ZipEntries.ReadTensor<double>(zip, OptimizerEntry(tensors.Count), tensor, where, length);
+                    sizes[k++] = n;
+                }
+
+                CheckOptimizerLayout(optimizerName, sizes, model.Network, name);
+                for (int i = 0; i < sizes.Length; i++)
+                {
+                    archive.Claim(OptimizerEntry(i), sizes[i] * 8L, $"{name}: checkpoint optimizer tensor {i}");
+                }
+
+                var tensors = new List<double[]>(sizes.Length);
+                for (int i = 0; i < sizes.Length; i++)
+                {
+                    var tensor = new double[sizes[i]];
+                    archive.ReadTensor<double>(OptimizerEntry(i), tensor, $"{name}: checkpoint optimizer tensor {i}", digests[i], claimed: true);
                     tensors.Add(tensor);
                 }
 
@@ -174,11 +196,98 @@ public static class Checkpoint
                 }
 
                 EarlyStoppingState? earlyStopping = section.Has("earlyStopping")
-                    ? ReadEarlyStopping(zip, section.GetObject("earlyStopping", $"{name}: checkpoint earlyStopping"), model.Network, epochs, name, length)
+                    ? ReadEarlyStopping(archive, section.GetObject("earlyStopping", $"{name}: checkpoint earlyStopping"), model.Network, epochs, name)
                     : null;
                 return new TrainingCheckpoint<T>(model, new OptimizerState(optimizerName, steps, tensors, scalarValues), epochs, scheduleName, scheduleState, earlyStopping);
             }
         });
+    }
+
+    /// <summary>State tensors per parameter of the optimisers this library ships (slot-major: tensor
+    /// <c>slot * P + i</c> has the length of parameter <c>i</c>); L-BFGS stores pairs of full-length vectors.</summary>
+    private static readonly Dictionary<string, int> SlotsPerParameter = new(StringComparer.Ordinal)
+    {
+        ["sgd"] = 0,
+        ["momentum"] = 1,
+        ["nesterov"] = 1,
+        ["adagrad"] = 1,
+        ["rmsprop"] = 1,
+        ["adam"] = 2,
+        ["adamw"] = 2,
+        ["irprop-"] = 2,
+    };
+
+    /// <summary>Rejects optimiser state that does not fit <paramref name="network"/>, which would otherwise load and fail
+    /// only inside the next fit. Known optimisers must have exactly their slots (or none, before the first step);
+    /// others, if their tensor count is a multiple of the parameter count, the slot-major lengths.</summary>
+    private static void CheckOptimizerLayout<T>(string optimizer, int[] sizes, Network<T> network, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (sizes.Length == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<Parameter<T>> parameters = network.Parameters;
+        int p = parameters.Count;
+        string where = $"{name}: checkpoint optimizer '{optimizer}'";
+        if (optimizer == "lbfgs")
+        {
+            long n = network.ParameterCount;
+            int wrong = Array.FindIndex(sizes, s => s != n);
+            if (sizes.Length % 2 != 0 || wrong >= 0)
+            {
+                throw new InvalidDataFileException(wrong >= 0
+                    ? $"{where}: tensor {wrong} has {sizes[wrong]:N0} values, but the network has {n:N0} parameters (L-BFGS stores full-length curvature pairs)."
+                    : $"{where}: {sizes.Length} tensors; L-BFGS stores pairs.");
+            }
+
+            return;
+        }
+
+        bool known = SlotsPerParameter.TryGetValue(optimizer, out int slots);
+        if (known ? sizes.Length != slots * p : sizes.Length % p != 0)
+        {
+            throw new InvalidDataFileException(known
+                ? $"{where}: {sizes.Length} state tensors, but {optimizer} keeps {slots} per parameter and the network has {p} parameters ({slots * p} tensors)."
+                : $"{where}: {sizes.Length} state tensors do not divide among the network's {p} parameters.");
+        }
+
+        for (int k = 0; k < sizes.Length; k++)
+        {
+            int expected = parameters[k % p].Length;
+            if (sizes[k] != expected)
+            {
+                throw new InvalidDataFileException($"{where}: state tensor {k} has {sizes[k]:N0} values, but it belongs to parameter {k % p} ({parameters[k % p].Name}), which has {expected:N0}.");
+            }
+        }
+    }
+
+    /// <summary>Reads an optional array of <paramref name="count"/> SHA-256 digests (absent in files written before
+    /// digests: then nulls).</summary>
+    private static string?[] ReadDigests(JsonSection section, string field, int count, string name)
+    {
+        var digests = new string?[count];
+        if (!section.Has(field))
+        {
+            return digests;
+        }
+
+        JsonElement array = section.GetArray(field, count);
+        if (array.GetArrayLength() != count)
+        {
+            throw new InvalidDataFileException($"{name}: checkpoint field '{field}' has {array.GetArrayLength()} digests for {count} tensors.");
+        }
+
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            digests[i++] = item.ValueKind == JsonValueKind.String
+                ? item.GetString()
+                : throw new InvalidDataFileException($"{name}: checkpoint field '{field}'[{i - 1}] must be a string, found {JsonSection.Describe(item)}.");
+        }
+
+        return digests;
     }
 
     private static string OptimizerEntry(int index) => $"optimizer/{index}.bin";
@@ -195,6 +304,13 @@ public static class Checkpoint
         foreach (double[] tensor in state.Tensors)
         {
             json.WriteNumberValue(tensor.Length);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("tensorSha256");
+        foreach (double[] tensor in state.Tensors)
+        {
+            json.WriteStringValue(ArchiveReader.Digest<double>(tensor));
         }
 
         json.WriteEndArray();
@@ -247,6 +363,11 @@ public static class Checkpoint
             WriteDouble(json, earlyStopping.BestValue);
             json.WriteNumber("wait", earlyStopping.Wait);
             json.WriteBoolean("bestWeights", earlyStopping.BestWeights is not null);
+            if (earlyStopping.BestWeights is not null)
+            {
+                json.WriteString("bestWeightsSha256", ArchiveReader.Digest<double>(earlyStopping.BestWeightsSpan));
+            }
+
             json.WriteEndObject();
         }
 
@@ -277,7 +398,7 @@ public static class Checkpoint
 
     /// <summary>Reads the <c>earlyStopping</c> section: <c>1 &lt;= bestEpoch</c>, <c>0 &lt;= wait</c>,
     /// <c>bestEpoch + wait &lt;= epochsCompleted</c>, and the best weights entry sized to the network when present.</summary>
-    private static EarlyStoppingState ReadEarlyStopping<T>(ZipArchive zip, JsonSection section, Network<T> network, int epochs, string name, long length)
+    private static EarlyStoppingState ReadEarlyStopping<T>(ArchiveReader archive, JsonSection section, Network<T> network, int epochs, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (epochs < 1)
@@ -300,9 +421,11 @@ public static class Checkpoint
         double[]? weights = null;
         if (flag.ValueKind == JsonValueKind.True)
         {
-            // ReadTensor checks the entry's size against the network before allocating more, and rejects non-finite values.
+            // Claimed (size against the network, budget) before the weights are allocated; non-finite values are rejected.
+            string where = $"{name}: checkpoint earlyStopping best weights";
+            archive.Claim(BestWeightsEntry, network.SnapshotLength * 8L, where);
             weights = new double[network.SnapshotLength];
-            ZipEntries.ReadTensor<double>(zip, BestWeightsEntry, weights, $"{name}: checkpoint earlyStopping best weights", length);
+            archive.ReadTensor<double>(BestWeightsEntry, weights, where, section.Has("bestWeightsSha256") ? section.GetString("bestWeightsSha256") : null, claimed: true);
         }
 
         return new EarlyStoppingState(bestEpoch, bestValue, wait, weights);

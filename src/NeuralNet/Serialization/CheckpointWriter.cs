@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.IO;
 using NeuralNet.Optimizers;
 using NeuralNet.Schedules;
 using NeuralNet.Training;
@@ -38,10 +39,11 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
     /// <param name="inner">Receives every report too.</param>
     /// <param name="schedule">The trainer's learning-rate schedule, saved with each checkpoint; none when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="everyEpochs"/> is not positive.</exception>
     public CheckpointWriter(string path, Network<T> network, IOptimizer optimizer, int everyEpochs = 1, ModelSaveOptions? options = null, IProgress<EpochReport>? inner = null, ILearningRateSchedule? schedule = null)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        FilePath.ThrowIfNotFile(path, nameof(path));
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
         ThrowHelper.ThrowIfNotPositive(everyEpochs, nameof(everyEpochs));
@@ -63,6 +65,7 @@ public sealed class CheckpointWriter<T> : IProgress<EpochReport> where T : unman
     /// <param name="options">Scaler, labels and metadata to keep with the model.</param>
     /// <param name="inner">Receives every report too.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="everyEpochs"/> is not positive.</exception>
     public CheckpointWriter(string path, Network<T> network, Trainer<T> trainer, int everyEpochs = 1, ModelSaveOptions? options = null, IProgress<EpochReport>? inner = null)
         : this(path, network, (trainer ?? throw new ArgumentNullException(nameof(trainer))).Options.Optimizer, everyEpochs, options, inner, trainer.Options.Schedule)

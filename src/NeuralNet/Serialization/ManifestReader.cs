@@ -14,24 +14,19 @@ namespace NeuralNet.Serialization;
 internal static class ManifestReader
 {
     /// <summary>Reads and validates the manifest, then the network and its extras; returns the parsed manifest for checkpoints.</summary>
-    internal static SavedModel<T> ReadModel<T>(ZipArchive zip, string name, long fileLength, out JsonDocument manifest)
+    internal static SavedModel<T> ReadModel<T>(ArchiveReader archive, out JsonDocument manifest)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ZipArchiveEntry manifestEntry = ZipEntries.FindEntry(zip, ModelFile.ManifestEntry, name);
-        if (manifestEntry.Length > ModelFile.MaxManifestBytes || manifestEntry.Length > manifestEntry.CompressedLength * ZipEntries.MaxDeflateRatio + 1024)
+        string name = archive.Name;
+        long manifestLength = archive.DeclaredLength(ModelFile.ManifestEntry, name);
+        if (manifestLength > ModelFile.MaxManifestBytes)
         {
-            throw new InvalidDataFileException($"{name}: manifest.json declares {manifestEntry.Length:N0} bytes, more than the {ModelFile.MaxManifestBytes:N0} allowed or its compressed size permits.");
+            throw new InvalidDataFileException($"{name}: manifest.json declares {manifestLength:N0} bytes, more than the {ModelFile.MaxManifestBytes:N0} allowed.");
         }
 
-        var bytes = new byte[manifestEntry.Length];
-        using (Stream stream = manifestEntry.Open())
-        {
-            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length || stream.ReadByte() >= 0)
-            {
-                throw new InvalidDataFileException($"{name}: manifest.json does not hold the {bytes.Length:N0} bytes its header declares.");
-            }
-        }
+        archive.Claim(ModelFile.ManifestEntry, manifestLength, name);
+        var bytes = new byte[manifestLength];
+        archive.Read(ModelFile.ManifestEntry, bytes, name);
 
         manifest = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         var root = new JsonSection(manifest.RootElement, $"{name}: manifest");
@@ -80,7 +75,7 @@ internal static class ManifestReader
         }
 
         // Pass 1: validate every layer's configuration and tensor list against the archive, allocating nothing.
-        var plans = new List<(ILayerCodec Codec, JsonSection Config, LayerPlan Plan, string[] Entries, FeatureShape Input, string Where)>();
+        var plans = new List<(ILayerCodec Codec, JsonSection Config, LayerPlan Plan, string[] Entries, string?[] Digests, FeatureShape Input, string Where)>();
         FeatureShape shape = inputShape;
         int index = 0;
         foreach (JsonElement item in layers.EnumerateArray())
@@ -109,6 +104,7 @@ internal static class ManifestReader
             }
 
             var entries = new string[plan.Tensors.Length];
+            var digests = new string?[plan.Tensors.Length];
             int t = 0;
             foreach (JsonElement tensorItem in tensors.EnumerateArray())
             {
@@ -128,11 +124,12 @@ internal static class ManifestReader
                 }
 
                 entries[t] = tensor.GetString("entry");
-                ZipEntries.CheckEntrySize(ZipEntries.FindEntry(zip, entries[t], where), spec.Length * Marshal.SizeOf<T>(), where, fileLength);
+                digests[t] = tensor.Has("sha256") ? tensor.GetString("sha256") : null;
+                archive.Claim(entries[t], spec.Length * Marshal.SizeOf<T>(), where);
                 t++;
             }
 
-            plans.Add((codec, config, plan, entries, shape, where));
+            plans.Add((codec, config, plan, entries, digests, shape, where));
             shape = plan.OutputShape;
             index++;
         }
@@ -141,7 +138,7 @@ internal static class ManifestReader
         var built = new Layer<T>[plans.Count];
         for (int i = 0; i < built.Length; i++)
         {
-            var (codec, config, plan, entries, input, where) = plans[i];
+            var (codec, config, plan, entries, digests, input, where) = plans[i];
             Layer<T> layer = codec.Create<T>(input, config);
             Parameter<T>[] tensors = layer.Parameters.Concat(layer.Buffers).ToArray();
             if (tensors.Length != plan.Tensors.Length)
@@ -151,7 +148,7 @@ internal static class ManifestReader
 
             for (int t = 0; t < tensors.Length; t++)
             {
-                ZipEntries.ReadTensor<T>(zip, entries[t], tensors[t].Value, where, fileLength);
+                archive.ReadTensor<T>(entries[t], tensors[t].Value, where, digests[t], claimed: true);
             }
 
             codec.CheckLoaded(layer, where);
@@ -217,10 +214,13 @@ internal static class ManifestReader
         string kind = section.GetString("kind");
         double[] shift = section.GetFiniteDoubles("shift", inputSize);
         double[] divisor = section.GetFiniteDoubles("divisor", inputSize);
-        int zero = Array.IndexOf(divisor, 0.0);
-        if (zero >= 0)
+
+        // The scaler divides by these; zero gives infinities, a negative value flips the feature, and a subnormal one
+        // overflows to infinity for any input of ordinary size: every prediction would be NaN or nonsense.
+        int bad = Array.FindIndex(divisor, d => !(d > 0) || !double.IsNormal(d));
+        if (bad >= 0)
         {
-            throw new InvalidDataFileException($"{section.Where}: divisor[{zero}] is 0.");
+            throw new InvalidDataFileException(string.Create(CultureInfo.InvariantCulture, $"{section.Where}: divisor[{bad}] is {divisor[bad]:R}; divisors must be positive normal numbers."));
         }
 
         return Scaler.FromState(kind, shift, divisor)

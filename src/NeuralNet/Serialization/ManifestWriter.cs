@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using NeuralNet.Data;
 using NeuralNet.Layers;
@@ -106,6 +105,7 @@ internal static class ManifestWriter
             json.WriteNumber("rows", p.Rows);
             json.WriteNumber("columns", p.Columns);
             json.WriteString("entry", ModelFile.TensorEntryName(layer, p.Name));
+            json.WriteString("sha256", ArchiveReader.Digest<T>(p.Value));
             json.WriteEndObject();
         }
     }

@@ -1,29 +1,26 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using NeuralNet.Data;
-using NeuralNet.Layers;
+using NeuralNet.IO;
 
 namespace NeuralNet.Serialization;
 
 /// <summary>
-/// Safe reading (and the matching writing) of a model archive's entries: the magic number, every entry's declared sizes
-/// checked against the file before anything is allocated, reads bounded by the size the manifest implies, and
-/// decompression, JSON and truncation errors turned into <see cref="InvalidDataFileException"/>.
+/// Opening model archives for reading (the entries themselves are read through <see cref="ArchiveReader"/>, which
+/// holds every integrity check) and writing them: atomically, through <see cref="AtomicFile"/>.
 /// </summary>
 internal static class ZipEntries
 {
-    /// <summary>The largest expansion ratio of deflate (RFC 1951).</summary>
-    internal const long MaxDeflateRatio = 1032;
-
-    /// <summary>Opens <paramref name="path"/> as a zip archive and runs <paramref name="read"/>, turning every
-    /// decompression, JSON and truncation error into <see cref="InvalidDataFileException"/>.</summary>
-    internal static TResult ReadArchive<TResult>(string path, Func<ZipArchive, string, long, TResult> read)
+    /// <summary>Opens <paramref name="path"/> as a zip archive and runs <paramref name="read"/>, then checks the entries
+    /// it did not read (<see cref="ArchiveReader.VerifyRest"/>); turns every decompression, JSON and truncation error
+    /// into <see cref="InvalidDataFileException"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
+    internal static TResult ReadArchive<TResult>(string path, Func<ArchiveReader, TResult> read)
     {
+        using FileStream file = FilePath.OpenRead(path, nameof(path));
         string name = Path.GetFileName(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long length = file.Length;
         Span<byte> magic = stackalloc byte[4];
         int got = file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
@@ -38,7 +35,10 @@ internal static class ZipEntries
         try
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            return read(zip, name, length);
+            var archive = new ArchiveReader(zip, name, length);
+            TResult result = read(archive);
+            archive.VerifyRest();
+            return result;
         }
         catch (InvalidDataException e)
         {
@@ -57,6 +57,17 @@ internal static class ZipEntries
             throw new InvalidDataFileException($"{name}: unsupported zip feature: {e.Message}", e);
         }
     }
+
+    /// <summary>Writes a zip archive to <paramref name="path"/> atomically (<see cref="AtomicFile"/>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a directory.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    internal static void WriteArchive(string path, Action<ZipArchive> write) =>
+        AtomicFile.Write(path, nameof(path), stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            write(zip);
+        });
 
     /// <summary>Writes <paramref name="values"/> little-endian as a stored (uncompressed) entry.</summary>
     internal static void WriteTensor<T>(ZipArchive zip, string entryName, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
@@ -78,65 +89,6 @@ internal static class ZipEntries
         }
 
         stream.Write(copy);
-    }
-
-    /// <summary>
-    /// Reads an entry of exactly <c>destination.Length</c> little-endian values into <paramref name="destination"/>:
-    /// checks the declared sizes first, reads at most one byte more than expected, and rejects non-finite values.
-    /// </summary>
-    internal static void ReadTensor<T>(ZipArchive zip, string entryName, Span<T> destination, string where, long fileLength)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ZipArchiveEntry entry = FindEntry(zip, entryName, where);
-        long expected = (long)destination.Length * Marshal.SizeOf<T>();
-        CheckEntrySize(entry, expected, where, fileLength);
-        Span<byte> bytes = MemoryMarshal.AsBytes(destination);
-        using (Stream stream = entry.Open())
-        {
-            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length)
-            {
-                throw new InvalidDataFileException($"{where}: truncated: entry '{entryName}' holds {got:N0} bytes, expected {expected:N0}.");
-            }
-
-            Span<byte> probe = stackalloc byte[1];
-            if (stream.Read(probe) != 0)
-            {
-                throw new InvalidDataFileException($"{where}: entry '{entryName}' is longer than the {expected:N0} bytes its shape implies.");
-            }
-        }
-
-        if (!BitConverter.IsLittleEndian)
-        {
-            int size = Marshal.SizeOf<T>();
-            for (int i = 0; i < destination.Length; i++)
-            {
-                bytes.Slice(i * size, size).Reverse();
-            }
-        }
-
-        int bad = IndexOfNonFinite<T>(destination);
-        if (bad >= 0)
-        {
-            throw new InvalidDataFileException($"{where}: entry '{entryName}' value {bad} is {destination[bad]}; weights must be finite.");
-        }
-    }
-
-    internal static ZipArchiveEntry FindEntry(ZipArchive zip, string entryName, string where) =>
-        zip.GetEntry(entryName) ?? throw new InvalidDataFileException($"{where}: entry '{entryName}' is missing from the archive.");
-
-    /// <summary>Rejects an entry whose declared sizes disagree with <paramref name="expected"/> before any allocation.</summary>
-    internal static void CheckEntrySize(ZipArchiveEntry entry, long expected, string where, long fileLength)
-    {
-        if (entry.Length != expected)
-        {
-            throw new InvalidDataFileException($"{where}: entry '{entry.FullName}' declares {entry.Length:N0} bytes but its shape implies {expected:N0}.");
-        }
-
-        if (entry.CompressedLength > fileLength || expected > entry.CompressedLength * MaxDeflateRatio + 1024)
-        {
-            throw new InvalidDataFileException($"{where}: entry '{entry.FullName}' claims {expected:N0} bytes from {entry.CompressedLength:N0} compressed bytes in a {fileLength:N0}-byte file; the sizes are impossible.");
-        }
     }
 
     internal static int IndexOfNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>

@@ -11,6 +11,7 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
 {
     private readonly T[] _xRows;
     private readonly T[] _y;
+    private readonly T[]? _weights;
     private readonly int _totalRows, _trainRows, _inputs, _targets;
 
     /// <param name="x">All of x, column-major <c>[totalRows x inputs]</c>; the first <paramref name="trainRows"/> rows train.</param>
@@ -20,8 +21,11 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
     /// <param name="inputs">Columns of x.</param>
     /// <param name="targets">Columns of y.</param>
     /// <param name="batchSize">Most rows in one batch.</param>
-    public BatchGatherer(T[] x, T[] y, int totalRows, int trainRows, int inputs, int targets, int batchSize)
+    /// <param name="weights">The weight of each training row, or null (unweighted).</param>
+    public BatchGatherer(T[] x, T[] y, int totalRows, int trainRows, int inputs, int targets, int batchSize, T[]? weights = null)
     {
+        _weights = weights;
+        BatchWeights = weights is null ? [] : new T[batchSize];
         _y = y;
         _totalRows = totalRows;
         _trainRows = trainRows;
@@ -35,6 +39,12 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>The input buffer: the last batch occupies its first <c>rows · inputs</c> values.</summary>
     public T[] BatchX { get; }
+
+    /// <summary>The row-weight buffer (empty when unweighted): the last batch occupies its first <c>rows</c> values.</summary>
+    public T[] BatchWeights { get; }
+
+    /// <summary>The weights of the last batch's rows, or empty when unweighted.</summary>
+    public ReadOnlySpan<T> Weights(int rows) => _weights is null ? ReadOnlySpan<T>.Empty : BatchWeights.AsSpan(0, rows);
 
     /// <summary>The target buffer: the last batch occupies its first <c>rows · targets</c> values.</summary>
     public T[] BatchY { get; }
@@ -71,6 +81,14 @@ internal sealed class BatchGatherer<T> where T : unmanaged, IFloatingPointIeee75
             for (int k = 0; k < rows; k++)
             {
                 destination[k] = column[indices[k]];
+            }
+        }
+
+        if (_weights is not null)
+        {
+            for (int k = 0; k < rows; k++)
+            {
+                BatchWeights[k] = _weights[indices[k]];
             }
         }
     }

@@ -40,7 +40,19 @@ public sealed class BatchObjective<T> where T : unmanaged, IFloatingPointIeee754
     /// <param name="rows">Rows of the batch, 0 or more.</param>
     /// <returns>The batch-mean loss plus the L2 penalty.</returns>
     /// <exception cref="ArgumentException">Span lengths do not match <paramref name="rows"/>.</exception>
-    public T Compute(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows)
+    public T Compute(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows) => Compute(inputs, targets, ReadOnlySpan<T>.Empty, rows);
+
+    /// <summary>Writes every parameter's gradient for the batch with a weight per row and returns its loss,
+    /// <c>1/B · Σ_b w_b ℓ_b</c> plus the L2 penalty (see
+    /// <see cref="Network{T}.ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, ILoss)"/>). An empty
+    /// <paramref name="rowWeights"/> is the unweighted objective; an empty batch gives zero gradients and loss 0.</summary>
+    /// <param name="inputs">Inputs <c>[rows x InputSize]</c>, column-major.</param>
+    /// <param name="targets">Targets <c>[rows x loss.ExpectedTargetColumns(OutputSize)]</c>, column-major.</param>
+    /// <param name="rowWeights">Empty, or one finite non-negative weight per row.</param>
+    /// <param name="rows">Rows of the batch, 0 or more.</param>
+    /// <returns>The weighted batch loss plus the L2 penalty.</returns>
+    /// <exception cref="ArgumentException">Span lengths do not match <paramref name="rows"/>.</exception>
+    public T Compute(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, ReadOnlySpan<T> rowWeights, int rows)
     {
         if (rows == 0)
         {
@@ -48,7 +60,7 @@ public sealed class BatchObjective<T> where T : unmanaged, IFloatingPointIeee754
             return T.Zero;
         }
 
-        T loss = _network.ComputeGradients(inputs, targets, rows, _loss);
+        T loss = _network.ComputeGradients(inputs, targets, rowWeights, rows, _loss);
         if (_l2)
         {
             // L += λ/2 Σ w², dL/dw += λ w (regularised tensors only).

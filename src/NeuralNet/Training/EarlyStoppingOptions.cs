@@ -21,6 +21,30 @@ public sealed record EarlyStoppingOptions
     /// whether training stopped early or ran all its epochs.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
+    /// <summary>When true, the best value follows every improvement, however small, while only an improvement by more
+    /// than <see cref="MinDelta"/> resets the patience: scikit-learn's rule, under which a loss creeping down by less than
+    /// <c>tol</c> an epoch stalls. When false (default, Keras' rule), the best value moves only on an improvement by more
+    /// than <see cref="MinDelta"/>, so small gains add up.</summary>
+    public bool BestFollowsEveryImprovement { get; init; }
+
+    /// <summary>scikit-learn's stop for <c>MLPClassifier</c>/<c>MLPRegressor</c> without <c>early_stopping</c>: training
+    /// ends once the training loss has not dropped by more than <paramref name="tol"/> below the best loss so far for more
+    /// than <paramref name="nIterNoChange"/> consecutive epochs (monitor <c>loss</c>, <see cref="MinDelta"/> = tol,
+    /// <see cref="Patience"/> = nIterNoChange + 1, <see cref="BestFollowsEveryImprovement"/>, the last weights kept).</summary>
+    /// <param name="tol">scikit-learn's <c>tol</c>, non-negative. Default 1e-4.</param>
+    /// <param name="nIterNoChange">scikit-learn's <c>n_iter_no_change</c>, at least 1. Default 10.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static EarlyStoppingOptions WhenTrainingLossStalls(double tol = 1e-4, int nIterNoChange = 10)
+    {
+        ThrowHelper.ThrowIfNegativeOrNotFinite(tol, nameof(tol));
+        ThrowHelper.ThrowIfNotPositive(nIterNoChange, nameof(nIterNoChange));
+        return new EarlyStoppingOptions
+        {
+            Monitor = "loss", MinDelta = tol, Patience = nIterNoChange + 1, RestoreBestWeights = false, BestFollowsEveryImprovement = true,
+        };
+    }
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(Monitor))

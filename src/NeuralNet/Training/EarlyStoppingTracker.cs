@@ -72,6 +72,13 @@ internal sealed class EarlyStoppingTracker<T> where T : unmanaged, IFloatingPoin
             return false;
         }
 
+        if (early.BestFollowsEveryImprovement && (_higherIsBetter ? value > BestValue : value < BestValue))
+        {
+            // scikit-learn: best_loss_ = min(best_loss_, loss) even when the gain is under tol, and the stall still counts.
+            BestValue = value;
+            history.BestValue = value;
+        }
+
         return ++Wait >= early.Patience;
     }
 

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace NeuralNet.Training;
 
 /// <summary>What happened in one epoch.</summary>
@@ -17,4 +19,25 @@ public readonly record struct EpochReport(
     IReadOnlyDictionary<string, double> Metrics,
     double LearningRate,
     TimeSpan Elapsed,
-    HealthReport? Health);
+    HealthReport? Health)
+{
+    /// <summary>The values, e.g. <c>epoch 3: loss 0.3012, val_loss 0.3321, accuracy 0.9, val_accuracy 0.88, lr 0.001, 12 ms</c>
+    /// (4 significant digits, invariant culture), then the health hints when there are any.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder("epoch ").Append(Epoch).Append(": loss ").Append(ReportFormat.Number(Loss));
+        if (ValidationLoss is { } validation)
+        {
+            text.Append(", val_loss ").Append(ReportFormat.Number(validation));
+        }
+
+        ReportFormat.AppendMetrics(text, Metrics);
+        text.Append(", lr ").Append(ReportFormat.Number(LearningRate)).Append(", ").Append(Math.Round(Elapsed.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" ms");
+        if (Health is { Hints.Count: > 0 } health)
+        {
+            text.Append("; ").Append(string.Join("; ", health.Hints));
+        }
+
+        return text.ToString();
+    }
+}

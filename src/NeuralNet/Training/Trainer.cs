@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
@@ -66,7 +67,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Options.Validate();
         if (Options.EarlyStopping is { } early)
         {
-            MonitorHigherIsBetter(Options, early.Monitor);
+            MonitorHigherIsBetter(Options, MonitorReportName(Options, early.Monitor));
         }
 
         _baseRate = Options.Optimizer.LearningRate;
@@ -91,9 +92,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="cancellationToken">Stops training before the next batch.</param>
     /// <returns>The history of the completed epochs.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or early stopping monitors a
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss; x or y holds NaN or an infinity
+    /// (the message names the matrix, row and column); a class label is not an integer in [0, outputs) for sparse
+    /// categorical cross-entropy (the message names the row of the data); or early stopping monitors a
     /// <c>val_</c> value without validation data.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(network, x, y, null, null, progress, null, 0, cancellationToken, null);
 
@@ -117,13 +121,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <returns>The history of the epochs run by this call (its <see cref="TrainingHistory.BestEpoch"/> may be an
     /// epoch before them when <paramref name="earlyStopping"/> is given).</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match, only one of the validation matrices is given, or early
+    /// <exception cref="ArgumentException">Shapes do not match; a matrix holds NaN or an infinity, or a class label is out
+    /// of range (naming the matrix and the row of the data); only one of the validation matrices is given; or early
     /// stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
     /// <exception cref="ArgumentException"><paramref name="earlyStopping"/> is given but early stopping is off,
     /// <paramref name="initialEpoch"/> is 0, its best epoch plus its epochs waited pass <paramref name="initialEpoch"/>, or its best weights
     /// are missing (with <see cref="EarlyStoppingOptions.RestoreBestWeights"/>) or do not fit the network.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public TrainingHistory Fit(
         Network<T> network,
         Matrix<T> x,
@@ -136,7 +142,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         CancellationToken cancellationToken = default,
         EarlyStoppingState? earlyStopping = null)
     {
-        TrainingLoop<T> loop = CreateLoop(network, x, y, validationX, validationY, initialEpoch, earlyStopping);
+        TrainingLoop<T> loop = CreateLoop(network, x, y, validationX, validationY, initialEpoch, earlyStopping, null);
         ValueTask<TrainingHistory> run = loop.RunAsync(progress, onBatch, initialEpoch, earlyStopping, cancellationToken);
         return run.IsCompletedSuccessfully ? run.Result : run.AsTask().GetAwaiter().GetResult();
     }
@@ -155,9 +161,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="earlyStopping">Early-stopping progress to resume from, or null.</param>
     /// <returns>The history of the epochs run by this call.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match, or the validation or early-stopping arguments are inconsistent.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, a matrix holds NaN, an infinity or an out-of-range class
+    /// label, or the validation or early-stopping arguments are inconsistent.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is out of range.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public ValueTask<TrainingHistory> FitAsync(
         Network<T> network,
         Matrix<T> x,
@@ -170,12 +178,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         CancellationToken cancellationToken = default,
         EarlyStoppingState? earlyStopping = null)
     {
-        TrainingLoop<T> loop = CreateLoop(network, x, y, validationX, validationY, initialEpoch, earlyStopping);
+        TrainingLoop<T> loop = CreateLoop(network, x, y, validationX, validationY, initialEpoch, earlyStopping, null);
         return loop.RunAsync(progress, onBatch, initialEpoch, earlyStopping, cancellationToken);
     }
 
     /// <summary>Checks the arguments of a fit, splits off the validation rows, and builds its loop.</summary>
-    private TrainingLoop<T> CreateLoop(Network<T> network, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX, Matrix<T>? validationY, int initialEpoch, EarlyStoppingState? earlyStopping)
+    private TrainingLoop<T> CreateLoop(Network<T> network, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX, Matrix<T>? validationY, int initialEpoch, EarlyStoppingState? earlyStopping, double[]? sampleWeights)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(x);
@@ -212,7 +220,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
         }
 
-        var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate);
+        T[]? rowWeights = RowWeights.Combine(Options, network, y, trainRows, sampleWeights);
+        var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate, rowWeights);
         Volatile.Write(ref _latest, loop);
         return loop;
     }
@@ -223,7 +232,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
     /// <param name="y">Targets.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, or x or y holds NaN, an infinity or an out-of-range class label.</exception>
     public EvaluationResult Evaluate(Network<T> network, Matrix<T> x, Matrix<T> y)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -239,6 +248,30 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         return new EvaluationResult(loss, metrics);
+    }
+
+    /// <summary>The monitor as the reports spell it: <c>loss</c>, or a configured metric's <see cref="IMetric.Name"/>, found
+    /// case-insensitively or through <see cref="Metric.FromName"/>'s aliases (<c>R2</c>, <c>mean_squared_error</c>), with
+    /// an optional <c>val_</c> prefix in any case. Unknown names come back unchanged (and are rejected later).</summary>
+    internal static string MonitorReportName(TrainerOptions options, string monitor)
+    {
+        bool validation = monitor.StartsWith("val_", StringComparison.OrdinalIgnoreCase);
+        string prefix = validation ? "val_" : "", name = validation ? monitor[4..] : monitor;
+        if (string.Equals(name, "loss", StringComparison.OrdinalIgnoreCase))
+        {
+            return prefix + "loss";
+        }
+
+        string? canonical = Metric.TryCanonicalName(name);
+        foreach (IMetric metric in options.Metrics)
+        {
+            if (string.Equals(metric.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(metric.Name, canonical, StringComparison.Ordinal))
+            {
+                return prefix + metric.Name;
+            }
+        }
+
+        return monitor;
     }
 
     /// <summary>Whether the monitored value should rise; throws when it names nothing the trainer reports.</summary>
@@ -315,8 +348,31 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Throws when x or y does not fit the network and the loss.</summary>
+    /// <summary>Throws when x or y does not fit the network and the loss: shapes, then one pass over the values (NaN or
+    /// infinity in x or y; a class label that is not an integer in [0, outputs) for
+    /// <see cref="SparseCategoricalCrossEntropy"/>), each error naming the matrix and the row of the data.</summary>
     internal static void CheckData(TrainerOptions options, Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
+    {
+        CheckShapes(options, network, x, y, xName, yName);
+        ThrowHelper.ThrowIfNotFinite(x, xName);
+        ThrowHelper.ThrowIfNotFinite(y, yName);
+        if (options.Loss is SparseCategoricalCrossEntropy)
+        {
+            // The loss checks labels too, but only sees a shuffled batch; here the row is the row of the data.
+            T[] labels = ThrowHelper.ColumnMajor(y);
+            T classes = T.CreateTruncating(network.OutputSize);
+            for (int row = 0; row < labels.Length; row++)
+            {
+                T label = labels[row];
+                if (!T.IsInteger(label) || label < T.Zero || label >= classes)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{yName} row {row} holds class label {label}, but {options.Loss.Name} on a network with {network.OutputSize} outputs needs integers in [0, {network.OutputSize})."), yName);
+                }
+            }
+        }
+    }
+
+    private static void CheckShapes(TrainerOptions options, Network<T> network, Matrix<T> x, Matrix<T> y, string xName, string yName)
     {
         if (x.ColumnCount != network.InputSize)
         {
@@ -333,5 +389,88 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"expected {yName} [{x.RowCount}x{expected}] for loss {options.Loss.Name} on a network with {network.OutputSize} outputs, got {ThrowHelper.Shape(y)}.", yName);
         }
+
+        OutputLossCheck.ThrowIfMismatched(options.Loss, network);
+    }
+
+    /// <summary>Trains <paramref name="network"/> and calls <paramref name="onEpoch"/> synchronously on the training
+    /// thread after every epoch, before the next one starts: in order, and never after <c>Fit</c> returns (unlike
+    /// <see cref="Progress{T}"/>, which posts its handler to the thread pool in a console app).</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Targets <c>[rows x loss.ExpectedTargetColumns(network.OutputSize)]</c>.</param>
+    /// <param name="onEpoch">Receives each epoch's report, after the schedule and early stopping have seen it.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the completed epochs.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, the loss does not suit the
+    /// last layer's activation, or early stopping monitors a <c>val_</c> value without validation data.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, Action<EpochReport> onEpoch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEpoch);
+        return Fit(network, x, y, null, null, new EpochCallback(onEpoch), null, 0, cancellationToken, null);
+    }
+
+    /// <summary>Trains with a weight per row (Keras' and scikit-learn's <c>sample_weight</c>): each batch minimises
+    /// <c>L = 1/B · Σ_b w_b ℓ_b</c> (Keras' reduction: the weighted sum over the batch size, so weights with mean 1 keep the
+    /// loss on the unweighted scale), multiplied by <see cref="TrainerOptions.ClassWeights"/> when set. Validation loss
+    /// and metrics stay unweighted.</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="x">Inputs <c>[rows x network.InputSize]</c>.</param>
+    /// <param name="y">Targets.</param>
+    /// <param name="sampleWeights">One finite, non-negative weight per row of <paramref name="x"/>, not all 0 (with
+    /// <see cref="TrainerOptions.ValidationFraction"/>, the weights of the held-out rows are unused).</param>
+    /// <param name="onEpoch">Called synchronously after every epoch, or null.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the completed epochs.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match, the loss does not suit the last layer, or the weights
+    /// have the wrong length, a negative or non-finite value, or are all 0.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public TrainingHistory Fit(Network<T> network, Matrix<T> x, Matrix<T> y, double[] sampleWeights, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sampleWeights);
+        TrainingLoop<T> loop = CreateLoop(network, x, y, null, null, 0, null, sampleWeights);
+        ValueTask<TrainingHistory> run = loop.RunAsync(onEpoch is null ? null : new EpochCallback(onEpoch), null, 0, null, cancellationToken);
+        return run.IsCompletedSuccessfully ? run.Result : run.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Trains on a <see cref="Data.Dataset{T}"/>, validating on <paramref name="validation"/> when given (else
+    /// on <see cref="TrainerOptions.ValidationFraction"/> of the training rows).</summary>
+    /// <param name="network">The network; trained in place.</param>
+    /// <param name="training">The training set: its features are x, its targets y.</param>
+    /// <param name="validation">The validation set, or null.</param>
+    /// <param name="onEpoch">Called synchronously after every epoch, or null.</param>
+    /// <param name="cancellationToken">Stops training before the next batch.</param>
+    /// <returns>The history of the completed epochs.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="training"/> is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or the loss does not suit the
+    /// last layer's activation.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    public TrainingHistory Fit(Network<T> network, Data.Dataset<T> training, Data.Dataset<T>? validation = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        return Fit(network, training.Features, training.Targets, validation?.Features, validation?.Targets,
+            onEpoch is null ? null : new EpochCallback(onEpoch), null, 0, cancellationToken, null);
+    }
+
+    /// <summary>The loss and <see cref="TrainerOptions.Metrics"/> of <paramref name="network"/> on a
+    /// <see cref="Data.Dataset{T}"/>, in inference mode.</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">The data: features and targets.</param>
+    /// <returns>The loss and each metric by name.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match.</exception>
+    public EvaluationResult Evaluate(Network<T> network, Data.Dataset<T> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(network, data.Features, data.Targets);
+    }
+
+    /// <summary>Runs a callback on the reporting thread itself: an <see cref="IProgress{T}"/> without a synchronisation context.</summary>
+    private sealed class EpochCallback(Action<EpochReport> onEpoch) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => onEpoch(value);
     }
 }

@@ -55,6 +55,13 @@ public sealed record TrainerOptions
     /// inference mode at the end of the epoch. Default none.</summary>
     public IReadOnlyList<IMetric> Metrics { get; init; } = [];
 
+    /// <summary>A weight per class (Keras' <c>class_weight</c>): each training row's loss is multiplied by the weight of
+    /// its class, <c>L = 1/B · Σ_b w(c_b) ℓ_b</c>, times its sample weight when <c>Fit</c> is given those too. The class of
+    /// a row is its label (sparse categorical cross-entropy), the column of its largest target (one-hot targets), or
+    /// <c>y ≥ 0.5</c> (binary cross-entropy on one output); one weight per output unit, or two for a single binary
+    /// output. Only classification losses accept class weights. Validation loss stays unweighted. Default null (all 1).</summary>
+    public IReadOnlyList<double>? ClassWeights { get; init; }
+
     internal void Validate()
     {
         ThrowHelper.ThrowIfNotPositive(Epochs, nameof(Epochs));
@@ -95,6 +102,18 @@ public sealed record TrainerOptions
             if (Metrics[i] is null)
             {
                 throw new ArgumentNullException(nameof(Metrics), $"Metrics[{i}] is null.");
+            }
+        }
+
+        if (ClassWeights is not null)
+        {
+            for (int i = 0; i < ClassWeights.Count; i++)
+            {
+                double w = ClassWeights[i];
+                if (!(w >= 0 && double.IsFinite(w)))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(ClassWeights), w, $"class weights must be finite and non-negative. Received: ClassWeights[{i}]={w}");
+                }
             }
         }
 

@@ -17,6 +17,9 @@ namespace NeuralNet.Training;
 /// Determinism: with the same network, options, data, sampler and step, the weights after training are bit-identical.
 /// Divergence: a non-finite loss, or a step that leaves a weight non-finite, raises <see cref="TrainingDivergedException"/>
 /// with the network at its last finite weights. Cancellation: checked before every batch. A loop runs one fit at a time.
+/// Concurrency: other threads may call <see cref="Network{T}.Predict(Matrix{T})"/> on the network while it trains; each
+/// prediction runs wholly between two steps and sees one complete weight state. A second fit of the same network while
+/// one runs raises <see cref="InvalidOperationException"/>.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -35,6 +38,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly StepContext<T> _context;
     private readonly T[] _snapshot;
     private readonly bool _higherIsBetter;
+    private readonly EarlyStoppingOptions? _early;
     private int _rows;
     private int[] _rowIndices = [];
     private HealthMonitor<T>? _health;
@@ -50,17 +54,22 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <see cref="TrainerOptions.BatchSize"/>, <see cref="TrainerOptions.Seed"/> and <see cref="TrainerOptions.Shuffle"/>
     /// when null. Its batches may hold at most <see cref="TrainerOptions.BatchSize"/> rows.</param>
     /// <param name="step">Moves the weights after each batch; <see cref="LocalStep{T}"/> when null.</param>
+    /// <param name="sampleWeights">A weight per row of x (Keras' <c>sample_weight</c>), finite and non-negative, or null:
+    /// each batch minimises <c>1/B · Σ_b w_b ℓ_b</c>, with <see cref="TrainerOptions.ClassWeights"/> multiplied in.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, or only one validation matrix is given.</exception>
+    /// <exception cref="ArgumentException">Shapes do not match the network or the loss, a matrix holds NaN, an infinity or
+    /// an out-of-range class label (naming the matrix and the row of the data), only one validation matrix is given, the
+    /// loss does not suit the last layer's activation, or the weights do not fit the data.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null)
-        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate)
+    public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
+        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
+            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights))
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
     /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate)
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -77,12 +86,14 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
         _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
         _step = step ?? LocalStep<T>.Instance;
-        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize);
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights);
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
-        _higherIsBetter = _options.EarlyStopping is { } early && Trainer<T>.MonitorHigherIsBetter(_options, early.Monitor);
-        Early = new EarlyStoppingTracker<T>(_options.EarlyStopping, _higherIsBetter, _snapshot.Length);
+        // The monitor as the reports spell it ("R2" and "val_R2" read "r2" and "val_r2").
+        _early = _options.EarlyStopping is { } early ? early with { Monitor = Trainer<T>.MonitorReportName(_options, early.Monitor) } : null;
+        _higherIsBetter = _early is not null && Trainer<T>.MonitorHigherIsBetter(_options, _early.Monitor);
+        Early = new EarlyStoppingTracker<T>(_early, _higherIsBetter, _snapshot.Length);
     }
 
     /// <summary>The network being trained.</summary>
@@ -102,9 +113,28 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentException">Early stopping monitors a <c>val_</c> value without validation data.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialEpoch"/> is negative or not below the epoch count.</exception>
     /// <exception cref="TrainingDivergedException">The loss or a weight became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another fit is training the same network.</exception>
     public async ValueTask<TrainingHistory> RunAsync(IProgress<EpochReport>? progress = null, Action<BatchReport>? onBatch = null, int initialEpoch = 0, EarlyStoppingState? earlyStopping = null, CancellationToken cancellationToken = default)
     {
         var history = Begin(initialEpoch, earlyStopping);
+        WeightGate gate = _network.Gate;
+        gate.BeginTraining();
+        try
+        {
+            return await RunEpochsAsync(history, progress, onBatch, initialEpoch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.EndTraining();
+        }
+    }
+
+    /// <summary>The epochs of <see cref="RunAsync"/>. Each batch, from its forward pass to the end of its step, holds the
+    /// network's <see cref="WeightGate"/>, so predictions on other threads see the weights before or after a step,
+    /// never half-way; the callbacks run outside it.</summary>
+    private async ValueTask<TrainingHistory> RunEpochsAsync(TrainingHistory history, IProgress<EpochReport>? progress, Action<BatchReport>? onBatch, int initialEpoch, CancellationToken cancellationToken)
+    {
+        WeightGate gate = _network.Gate;
         int batches = _sampler.BatchCount;
         for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
         {
@@ -120,12 +150,21 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                     return history;
                 }
 
-                double lossValue = PrepareStep(epoch, b, batches, out rate);
-                await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
-                if (!_network.ParameterSet.ValuesFinite())
+                double lossValue;
+                gate.EnterWrite();
+                try
                 {
-                    _network.ParameterSet.SetState(_snapshot);
-                    throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                    lossValue = PrepareStep(epoch, b, batches, out rate);
+                    await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
+                    if (!_network.ParameterSet.ValuesFinite())
+                    {
+                        _network.ParameterSet.SetState(_snapshot);
+                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                    }
+                }
+                finally
+                {
+                    gate.ExitWrite();
                 }
 
                 lossSum += lossValue * _rows;
@@ -140,7 +179,16 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             }
         }
 
-        Early.RestoreBest(_network, history);
+        gate.EnterWrite();
+        try
+        {
+            Early.RestoreBest(_network, history);
+        }
+        finally
+        {
+            gate.ExitWrite();
+        }
+
         return history;
     }
 
@@ -151,7 +199,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
         }
 
-        EarlyStoppingOptions? early = _options.EarlyStopping;
+        EarlyStoppingOptions? early = _early;
         if (early is not null && early.Monitor.StartsWith("val_", StringComparison.Ordinal) && _validationX is null)
         {
             throw new ArgumentException($"EarlyStopping.Monitor is '{early.Monitor}' but there is no validation data; pass validationX and validationY, set ValidationFraction, or monitor a training value.", "validationX");
@@ -218,7 +266,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Loss and gradients of the current batch (<see cref="_rows"/> rows in the batch buffers), with L2.</summary>
     private T Evaluate() =>
-        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _rows);
+        _objective.Compute(_gatherer.BatchX.AsSpan(0, _rows * _inputs), _gatherer.BatchY.AsSpan(0, _rows * _targets), _gatherer.Weights(_rows), _rows);
 
     /// <summary>Reports the epoch; returns true when early stopping ends training.</summary>
     private bool EndEpoch(TrainingHistory history, int epoch, double loss, double rate, long started, IProgress<EpochReport>? progress)
@@ -234,7 +282,23 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
             history.StopReason = StopReason.EarlyStopped;
         }
 
-        progress?.Report(report);
+        if (progress is not null)
+        {
+            // A sink that posts to the thread pool (Progress<T>) must not carry the training flow's mark, or its
+            // handler's predictions would skip the weight gate (see WeightGate).
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                progress.Report(report);
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow())
+                {
+                    progress.Report(report);
+                }
+            }
+        }
+
         return stop;
     }
 

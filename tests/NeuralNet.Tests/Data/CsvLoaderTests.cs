@@ -124,4 +124,105 @@ public class CsvLoaderTests
 
         act.Should().Throw<InvalidDataFileException>().WithMessage("*line 3*'high' is not a finite number*");
     }
+
+    /// <summary>A text reader that produces one line of digits that never ends.</summary>
+    private sealed class EndlessLine : TextReader
+    {
+        public long Served { get; private set; }
+
+        public override int Peek() => '1';
+
+        public override int Read()
+        {
+            Served++;
+            return '1';
+        }
+    }
+
+    [Fact]
+    public void Load_LineLongerThanMaxLineLength_ThrowsNamingTheLineWithoutReadingFurther()
+    {
+        var endless = new EndlessLine();
+
+        Action act = () => CsvLoader.Load<double>(endless, "endless.csv", new CsvOptions { MaxLineLength = 1000 });
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("endless.csv, line 1: the record is longer than 1,000 characters (CsvOptions.MaxLineLength)*");
+        endless.Served.Should().Be(1000);
+    }
+
+    [Fact]
+    public void Load_QuotedFieldSpanningLinesPastTheLimit_CountsTheWholeRecord()
+    {
+        string csv = "a,y\n1,\"" + string.Join('\n', Enumerable.Repeat("0123456789", 20)) + "\"\n";
+
+        Action act = () => Read(csv, new CsvOptions { MaxLineLength = 100 });
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("test.csv, line 2: the record is longer than 100 characters*");
+    }
+
+    [Fact]
+    public void Load_RecordExactlyAtTheLimit_Loads()
+    {
+        // "12345,x": 7 characters, the line break is not part of the record.
+        CsvTable<double> table = Read("a,y\n12345,x\n", new CsvOptions { MaxLineLength = 7 });
+
+        table.Features[0, 0].Should().Be(12345);
+    }
+
+    [Fact]
+    public void Load_MaxLineLengthNotPositive_ThrowsArgumentOutOfRange()
+    {
+        Action act = () => Read("a,y\n1,x\n", new CsvOptions { MaxLineLength = 0 });
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxLineLength");
+    }
+
+    private static byte[] GzipWithFlush(string first, string second, out int flushPoint)
+    {
+        var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(first));
+            gzip.Flush();
+            flushPoint = (int)buffer.Length;
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(second));
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public void Load_GzipCutAtAFlushPoint_ThrowsInsteadOfReturningTheFirstRows()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("cut.csv.gz");
+        byte[] whole = GzipWithFlush("a,y\n1,x\n2,y\n", "3,x\n4,y\n", out int flushPoint);
+        File.WriteAllBytes(path, whole[..flushPoint]);
+
+        Action act = () => CsvLoader.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("cut.csv.gz: truncated or corrupt gzip file*");
+    }
+
+    [Fact]
+    public void Load_GzipWithTrailingBytes_ThrowsNamingThem()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("extra.csv.gz");
+        File.WriteAllBytes(path, [.. GzipWithFlush("a,y\n1,x\n", "2,y\n", out _), .. "3,x\n"u8]);
+
+        Action act = () => CsvLoader.Load<double>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("extra.csv.gz: unexpected bytes after the end of the gzip data (at least 4)*");
+    }
+
+    [Fact]
+    public void Load_PathIsADirectory_ThrowsArgumentSayingSo()
+    {
+        using var dir = new TempDirectory();
+
+        Action act = () => CsvLoader.Load<double>(dir.Path);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("path").WithMessage("*is a directory, not a file*");
+    }
 }

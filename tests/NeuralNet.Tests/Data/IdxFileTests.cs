@@ -198,4 +198,85 @@ public class IdxFileTests
 
         act.Should().Throw<ArgumentException>().WithParameterName("values");
     }
+
+    [Fact]
+    public void ReadMatrix_GzipCutAtAFlushPoint_ThrowsTruncated()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("cut.gz");
+
+        // Header and first image flushed, then the second image; keep only what precedes the flush.
+        var header = new byte[12];
+        header[2] = 0x08;
+        header[3] = 2;
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 2);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 4);
+        var buffer = new MemoryStream();
+        int flushPoint;
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write([.. header, 1, 2, 3, 4]);
+            gzip.Flush();
+            flushPoint = (int)buffer.Length;
+            gzip.Write([5, 6, 7, 8]);
+        }
+
+        File.WriteAllBytes(path, buffer.ToArray()[..flushPoint]);
+
+        Action act = () => IdxFile.ReadMatrix<float>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("cut.gz:*");
+    }
+
+    [Fact]
+    public void ReadMatrix_GzipWithTrailingBytes_ThrowsInvalidDataFile()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("x.gz");
+        IdxFile.Write(path, IdxDataType.UnsignedByte, [2, 2], [1, 2, 3, 4], compress: true);
+        byte[] file = File.ReadAllBytes(path);
+
+        // Repeat the trailer after the file, so the last 8 bytes still agree with the header's size claim.
+        File.WriteAllBytes(path, [.. file, .. file[^8..]]);
+
+        Action act = () => IdxFile.ReadMatrix<float>(path);
+
+        act.Should().Throw<InvalidDataFileException>().WithMessage("*unexpected bytes after the end of the gzip data*");
+    }
+
+    [Theory]
+    [InlineData(IdxDataType.UnsignedByte, 256)]
+    [InlineData(IdxDataType.UnsignedByte, -1)]
+    [InlineData(IdxDataType.SignedByte, 128)]
+    [InlineData(IdxDataType.Int16, 40000)]
+    [InlineData(IdxDataType.Int32, 3e9)]
+    [InlineData(IdxDataType.Int32, double.NaN)]
+    [InlineData(IdxDataType.UnsignedByte, 1.5)]
+    [InlineData(IdxDataType.Single, 1e300)]
+    public void Write_ValueDoesNotFitTheType_ThrowsArgumentAndLeavesTheFile(IdxDataType type, double value)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("x");
+        File.WriteAllText(path, "before");
+
+        Action act = () => IdxFile.Write(path, type, [2], [0, value]);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("values").WithMessage("value 1 is *");
+        File.ReadAllText(path).Should().Be("before");
+    }
+
+    [Fact]
+    public void ReadAndWrite_PathIsADirectory_ThrowArgumentSayingSo()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.File("y");
+        IdxFile.Write(file, IdxDataType.UnsignedByte, [1], [1]);
+
+        new Action(() => IdxFile.ReadMatrix<float>(dir.Path)).Should().Throw<ArgumentException>().WithParameterName("path").WithMessage("*is a directory*");
+        new Action(() => IdxFile.ReadLabels(dir.Path)).Should().Throw<ArgumentException>().WithParameterName("path");
+        new Action(() => IdxFile.ReadDimensions(dir.Path, out _)).Should().Throw<ArgumentException>().WithParameterName("path");
+        new Action(() => IdxFile.LoadDataset<float>(dir.Path, file)).Should().Throw<ArgumentException>().WithParameterName("imagesPath");
+        new Action(() => IdxFile.LoadDataset<float>(file, dir.Path)).Should().Throw<ArgumentException>().WithParameterName("labelsPath");
+        new Action(() => IdxFile.Write(dir.Path, IdxDataType.UnsignedByte, [1], [1])).Should().Throw<ArgumentException>().WithParameterName("path");
+    }
 }

@@ -94,4 +94,36 @@ public class ScalerTests
 
         act.Should().Throw<ArgumentException>().WithParameterName("training").WithMessage("*training[0, 1] is NaN*");
     }
+
+    [Theory]
+    [InlineData("min_max", typeof(MinMaxScaler))]
+    [InlineData("standard", typeof(StandardScaler))]
+    public void FromStatistics_FittedStatistics_TransformsLikeTheOriginal(string kind, Type type)
+    {
+        Scaler original = kind == "min_max" ? new MinMaxScaler() : new StandardScaler();
+        original.Fit(Training);
+
+        Scaler restored = Scaler.FromStatistics(kind, original.Shift, original.Divisor);
+
+        restored.Should().BeOfType(type);
+        restored.Transform(Training).ToColumnMajorArray().Should().Equal(original.Transform(Training).ToColumnMajorArray());
+    }
+
+    [Fact]
+    public void FromStatistics_BadArguments_Throw()
+    {
+        Action unknown = () => Scaler.FromStatistics("robust", [1.0], [2.0]);
+        Action lengths = () => Scaler.FromStatistics("standard", [1.0, 2.0], [2.0]);
+        Action zero = () => Scaler.FromStatistics("standard", [1.0], [0.0]);
+        Action negative = () => Scaler.FromStatistics("standard", [1.0], [-2.0]);
+        Action subnormal = () => Scaler.FromStatistics("standard", [1.0], [1e-320]);
+        Action empty = () => Scaler.FromStatistics("standard", [], []);
+
+        unknown.Should().Throw<ArgumentException>().WithParameterName("kind").WithMessage("*'robust'*");
+        lengths.Should().Throw<ArgumentException>().WithParameterName("divisor").WithMessage("*2 and 1*");
+        zero.Should().Throw<ArgumentException>().WithParameterName("divisor");
+        negative.Should().Throw<ArgumentException>().WithParameterName("divisor");
+        subnormal.Should().Throw<ArgumentException>().WithParameterName("divisor");
+        empty.Should().Throw<ArgumentException>().WithParameterName("divisor");
+    }
 }

@@ -99,7 +99,7 @@ public class ModelFileTests
         byte[] before = File.ReadAllBytes(path);
 
         // A crash while writing (here: an exception from inside the archive writer) must not touch the target.
-        Action act = () => AtomicFile.Write(path, zip =>
+        Action act = () => ZipEntries.WriteArchive(path, zip =>
         {
             zip.CreateEntry("partial").Open().Dispose();
             throw new IOException("disk full");

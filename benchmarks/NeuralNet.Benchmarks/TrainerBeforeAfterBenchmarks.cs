@@ -1,0 +1,56 @@
+#if HAS_BASELINE
+extern alias Baseline;
+
+using BenchmarkDotNet.Attributes;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Training;
+using B = Baseline::NeuralNet;
+
+namespace NeuralNet.Benchmarks;
+
+/// <summary>
+/// The reference epoch through <c>Trainer.Fit</c> (784-256-128-10 float, Adam, batches of 128, 60,000 synthetic rows,
+/// five epochs per invocation) with the current library and with the library at an earlier commit, in one run:
+/// <c>bash benchmarks/build-baseline.sh a42ede8</c>, then
+/// <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*TrainerBeforeAfter*'</c>.
+/// Compiled only when <c>benchmarks/baseline/NeuralNet.Baseline.dll</c> exists.
+/// </summary>
+[MemoryDiagnoser]
+public class TrainerBeforeAfterBenchmarks
+{
+    private const int Rows = 60_000;
+    private const int EpochsPerFit = 5;
+    private Network<float> _network = null!;
+    private Trainer<float> _trainer = null!;
+    private Matrix<float> _x = null!, _y = null!;
+    private B.Network<float> _baselineNetwork = null!;
+    private B.Training.Trainer<float> _baselineTrainer = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new RandomSource(2);
+        _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
+        _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        _network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
+        _trainer = new Trainer<float>(new TrainerOptions { Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
+        _baselineNetwork = new B.NetworkBuilder<float>(784).WithSeed(1)
+            .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU).AddDense(10, B.Activations.Activation.Softmax).Build();
+        _baselineTrainer = new B.Training.Trainer<float>(new B.Training.TrainerOptions
+        {
+            Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new B.Optimizers.Adam(1e-3), Loss = B.Losses.Loss.SparseCategoricalCrossEntropy,
+        });
+    }
+
+    /// <summary>Median time of one epoch, the library at the baseline commit.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = EpochsPerFit)]
+    public object Before() => _baselineTrainer.Fit(_baselineNetwork, _x, _y);
+
+    /// <summary>Median time of one epoch, the current library.</summary>
+    [Benchmark(OperationsPerInvoke = EpochsPerFit)]
+    public object After() => _trainer.Fit(_network, _x, _y);
+}
+#endif

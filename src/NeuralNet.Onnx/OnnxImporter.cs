@@ -1,0 +1,227 @@
+using System.Numerics;
+using System.Text.Json;
+using Google.Protobuf;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Onnx.Activations;
+using NeuralNet.Onnx.Graph;
+using NeuralNet.Onnx.Layers;
+using NeuralNet.Onnx.Protobuf;
+
+namespace NeuralNet.Onnx;
+
+/// <summary>
+/// Reads feedforward ONNX models, as <c>torch.onnx.export</c>, tf2onnx and <see cref="OnnxExporter"/> write them, into a
+/// <see cref="Network{T}"/>: <c>Gemm</c> or <c>MatMul</c> + <c>Add</c> become dense layers, the activation after one is
+/// folded into it, <c>BatchNormalization</c> becomes a batch-norm layer, <c>Identity</c>, <c>Dropout</c>, <c>Flatten</c>
+/// and <c>Reshape</c> to <c>[N, -1]</c> disappear, and <c>Sub</c>/<c>Div</c> in front become the scaler. docs/onnx.md
+/// has the full table.
+/// </summary>
+/// <remarks>
+/// The file is untrusted input: it is parsed with a recursion limit and a size limit equal to its length, tensors are
+/// checked against the data they really hold before anything is allocated (so memory stays within a small multiple of
+/// the file's size), external data is refused, and every problem raises <see cref="InvalidDataFileException"/> naming
+/// the node or tensor at fault.
+/// </remarks>
+public static class OnnxImporter
+{
+    /// <summary>The largest file read: protocol buffers cannot encode a message over 2 GiB.</summary>
+    public const long MaxFileBytes = int.MaxValue;
+
+    /// <summary>How deeply messages may nest (graphs inside attributes, types inside types).</summary>
+    private const int RecursionLimit = 64;
+
+    /// <summary>Reads the ONNX model at <paramref name="path"/>.</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="InvalidDataFileException">The file is not a valid ONNX model, or uses operators or graph shapes the
+    /// importer does not support (the message lists the operator types and node names).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static OnnxModel<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length > MaxFileBytes)
+        {
+            throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {stream.Length:N0} bytes is more than an ONNX file can hold ({MaxFileBytes:N0})."));
+        }
+
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return Load<T>(bytes, Path.GetFileName(path));
+    }
+
+    /// <summary>Reads an ONNX model from its bytes.</summary>
+    /// <param name="model">The protobuf encoding of a <c>ModelProto</c>.</param>
+    /// <param name="source">A name for messages, e.g. the file name.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidDataFileException">As for <see cref="Load{T}(string)"/>.</exception>
+    public static OnnxModel<T> Load<T>(byte[] model, string source = "model") where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ActivationLayerCodec.EnsureRegistered();
+        ModelProto proto = Parse(model, source);
+        ImportedGraph graph = ChainReader.Read(proto, source);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (StringStringEntryProto entry in proto.MetadataProps)
+        {
+            metadata[entry.Key] = entry.Value;
+        }
+
+        var (network, scaler) = Build<T>(graph, metadata, source);
+        return new OnnxModel<T>(network, scaler, Labels(metadata, network.OutputSize, source), metadata, graph.Opset,
+            proto.ProducerName, proto.ProducerVersion, graph.InputName, graph.OutputName, graph.ArgMaxName,
+            graph.ElementType == TensorProto.Types.DataType.Double);
+    }
+
+    private static ModelProto Parse(byte[] model, string source)
+    {
+        try
+        {
+            using var stream = new MemoryStream(model, writable: false);
+            using var input = CodedInputStream.CreateWithLimits(stream, model.Length, RecursionLimit);
+            var proto = new ModelProto();
+            proto.MergeFrom(input);
+            return proto;
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataFileException($"{source}: not a valid ONNX model (protobuf: {e.Message}).", e);
+        }
+    }
+
+    private static (Network<T> Network, Scaler? Scaler) Build<T>(ImportedGraph graph, IReadOnlyDictionary<string, string> metadata, string source)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layers = new List<Layer<T>>();
+        Scaler? scaler = null;
+        int width = graph.InputShape.Size;
+        DenseStep? pendingStep = null;
+
+        // A dense step waits for the next step: an activation right after it becomes the layer's activation.
+        void FlushDense(NeuralNet.Activations.IActivation? activation)
+        {
+            if (pendingStep is not null)
+            {
+                var dense = new DenseLayer<T>(pendingStep.Inputs, pendingStep.Outputs, activation);
+                Copy(pendingStep.Weights, dense.WeightParameter.Value);
+                Copy(pendingStep.Bias, dense.BiasParameter.Value);
+                layers.Add(dense);
+                pendingStep = null;
+            }
+        }
+
+        foreach (ImportStep step in graph.Steps)
+        {
+            CheckFinite(step, source);
+            switch (step)
+            {
+                case ScalerStep s:
+                    string kind = metadata.GetValueOrDefault(OnnxMetadataKeys.Scaler) is "min_max" ? "min_max" : "standard";
+                    try
+                    {
+                        scaler = Scaler.FromStatistics(kind, s.Shift, s.Divisor);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw new InvalidDataFileException($"{source}: the scaler in front ({s.NodeName}) is invalid: {e.Message}", e);
+                    }
+
+                    break;
+                case DenseStep dense:
+                    FlushDense(null);
+                    pendingStep = dense;
+                    width = dense.Outputs;
+                    break;
+                case ActivationStep activation when pendingStep is not null:
+                    // The activation right after a dense layer becomes that layer's activation.
+                    FlushDense(activation.Activation);
+                    break;
+                case ActivationStep activation:
+                    layers.Add(new ActivationLayer<T>(width, activation.Activation));
+                    break;
+                case BatchNormStep bn:
+                    if (!T.IsNormal(T.CreateTruncating(bn.Epsilon)))
+                    {
+                        throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{source}: node '{bn.NodeName}': epsilon {bn.Epsilon:R} is not a normal {typeof(T).Name}."));
+                    }
+
+                    FlushDense(null);
+                    var layer = new BatchNormLayer<T>(width, bn.Momentum, bn.Epsilon);
+                    Copy(bn.Gamma, layer.Parameters[0].Value);
+                    Copy(bn.Beta, layer.Parameters[1].Value);
+                    Copy(bn.Mean, layer.Buffers[0].Value);
+                    Copy(bn.Variance, layer.Buffers[1].Value);
+                    layers.Add(layer);
+                    break;
+                case PassStep:
+                    break;
+            }
+        }
+
+        FlushDense(null);
+        if (layers.Count == 0)
+        {
+            throw new InvalidDataFileException($"{source}: the graph computes nothing a network layer represents (no Gemm, MatMul, activation or normalisation).");
+        }
+
+        return (new Network<T>(graph.InputShape, layers), scaler);
+    }
+
+    /// <summary>Weights must be finite, as model files require: a NaN or infinity would silently poison every prediction.</summary>
+    private static void CheckFinite(ImportStep step, string source)
+    {
+        IEnumerable<(string Name, double[] Values)> tensors = step switch
+        {
+            DenseStep d => [("weights", d.Weights), ("bias", d.Bias)],
+            BatchNormStep b => [("scale", b.Gamma), ("bias", b.Beta), ("mean", b.Mean), ("variance", b.Variance)],
+            ScalerStep s => [("shift", s.Shift), ("divisor", s.Divisor)],
+            _ => [],
+        };
+        foreach (var (name, values) in tensors)
+        {
+            int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: node '{step.NodeName}': {name}[{bad}] is {values[bad]}; weights must be finite."));
+            }
+        }
+
+        if (step is BatchNormStep bn && Array.FindIndex(bn.Variance, v => v < 0) is int negative and >= 0)
+        {
+            throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{source}: node '{step.NodeName}': variance[{negative}] is {bn.Variance[negative]}; variances cannot be negative."));
+        }
+    }
+
+    private static LabelMap? Labels(IReadOnlyDictionary<string, string> metadata, int outputs, string source)
+    {
+        if (!metadata.TryGetValue(OnnxMetadataKeys.ClassNames, out string? json))
+        {
+            return null;
+        }
+
+        try
+        {
+            string[] names = JsonSerializer.Deserialize<string[]>(json) ?? [];
+            return names.Length == outputs
+                ? new LabelMap(names)
+                : throw new InvalidDataFileException($"{source}: {OnnxMetadataKeys.ClassNames} lists {names.Length} classes but the network has {outputs} outputs.");
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new InvalidDataFileException($"{source}: {OnnxMetadataKeys.ClassNames} is not a JSON array of distinct class names: {e.Message}", e);
+        }
+    }
+
+    private static void Copy<T>(double[] source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = T.CreateTruncating(source[i]);
+        }
+    }
+}
