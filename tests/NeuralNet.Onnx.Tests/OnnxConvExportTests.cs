@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 namespace NeuralNet.Onnx.Tests;
 
 /// <summary>Convolution and pooling networks export to ONNX graphs (Reshape, Conv, MaxPool, AveragePool,
-/// GlobalAveragePool, Flatten) that run in ONNX Runtime with <c>Predict</c>'s outputs and pass the ONNX checker.</summary>
+/// GlobalAveragePool, Flatten) that run in ONNX Runtime with <c>Predict</c>'s outputs and pass the ONNX checker. Only float
+/// graphs run: ONNX Runtime's CPU provider has no double Conv kernel ("Could not find an implementation for Conv(11)").</summary>
 public sealed class OnnxConvExportTests(ITestOutputHelper log)
 {
     /// <summary>Every window layer and option: same and asymmetric explicit padding, stride, dilation, no bias, both
