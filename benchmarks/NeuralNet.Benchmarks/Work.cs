@@ -24,6 +24,9 @@ public static class Work
             case nameof(DenseLayerBenchmarks):
                 double macs = DenseLayerBenchmarks.Batch * DenseLayerBenchmarks.In * (double)DenseLayerBenchmarks.Out;
                 return 2.0 * macs * (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(DenseLayerBenchmarks.Forward) ? 1 : 2);
+            case nameof(ConvBenchmarks):
+                double convMacs = ConvBenchmarks.ForwardMacs((string)benchmarkCase.Parameters["Layer"]);
+                return 2.0 * convMacs * (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(ConvBenchmarks.Forward) ? 1 : 2);
             case nameof(TrainingStepBenchmarks):
                 return 2.0 * ReferenceStepMacs * TrainingStepBenchmarks.Batch;
             case nameof(EpochBenchmarks):

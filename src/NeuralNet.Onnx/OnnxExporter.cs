@@ -25,7 +25,10 @@ namespace NeuralNet.Onnx;
 /// <c>BatchNormLayer.Infer</c> in double graphs. Dropout is the identity at inference and is left out. Softmax is taken
 /// over axis 1. Activations ONNX lacks (GELU before opset 20, SiLU, step), and in double graphs those whose ONNX Runtime
 /// kernels are float-only or whose attributes are floats (leaky ReLU, ELU, SELU, softplus), are written as the
-/// elementary operators of the same formula. A fitted scaler goes in front as <c>Sub</c> and <c>Div</c>.</para>
+/// elementary operators of the same formula. A fitted scaler goes in front as <c>Sub</c> and <c>Div</c>. Convolution and
+/// pooling layers reshape the rows to <c>[N, C, H, W]</c>, apply <c>Conv</c> (the column-major <c>[C·KH·KW x F]</c>
+/// weights are ONNX's row-major <c>[F, C, KH, KW]</c>), <c>MaxPool</c>, <c>AveragePool</c> or <c>GlobalAveragePool</c>,
+/// and flatten back; a flatten layer writes nothing.</para>
 /// <para>Files are written atomically: to a temporary file beside the target, then moved over it.</para>
 /// </remarks>
 public static class OnnxExporter
@@ -219,6 +222,38 @@ public static class OnnxExporter
                     GraphWriter.FloatAttribute("epsilon", batchNorm.Epsilon), GraphWriter.FloatAttribute("momentum", batchNorm.Momentum));
             }
 
+            case Conv2DLayer<T> conv:
+            {
+                // Rows are NCHW flattened: back to [N, C, H, W], convolve, flatten again. W's column-major
+                // [C·KH·KW x F] memory is ONNX's row-major [F, C, KH, KW]; pads are [top, left, bottom, right].
+                FeatureShape input = conv.InputShape;
+                (int top, int bottom, int left, int right) = conv.Padding.Resolve(new Size2D(input.Height, input.Width), conv.Kernel, conv.Stride, conv.Dilation);
+                string w = writer.Initializer("W", ToDouble(conv.WeightParameter.Value), [conv.Filters, input.Channels, conv.Kernel.Height, conv.Kernel.Width]);
+                string[] inputs = conv.BiasParameter is { } bias
+                    ? [ToImage(writer, x, input), w, writer.Initializer("b", ToDouble(bias.Value), [conv.Filters])]
+                    : [ToImage(writer, x, input), w];
+                string z = writer.Node("Conv", inputs,
+                    GraphWriter.IntsAttribute("kernel_shape", conv.Kernel.Height, conv.Kernel.Width),
+                    GraphWriter.IntsAttribute("strides", conv.Stride.Height, conv.Stride.Width),
+                    GraphWriter.IntsAttribute("dilations", conv.Dilation.Height, conv.Dilation.Width),
+                    GraphWriter.IntsAttribute("pads", top, left, bottom, right));
+                return EmitActivation(writer, writer.Node("Flatten", [z], GraphWriter.IntAttribute("axis", 1)), conv.Activation, isDouble, opset);
+            }
+
+            case MaxPool2DLayer<T> pool:
+                return EmitPool(writer, "MaxPool", x, pool.InputShape, pool.Pool, pool.Stride, pool.Padding);
+
+            case AvgPool2DLayer<T> pool:
+                // ONNX's default count_include_pad=0 divides by the taps inside the image, as the layer does.
+                return EmitPool(writer, "AveragePool", x, pool.InputShape, pool.Pool, pool.Stride, pool.Padding);
+
+            case GlobalAveragePoolLayer<T> global:
+                return writer.Node("Flatten", [writer.Node("GlobalAveragePool", [ToImage(writer, x, global.InputShape)])], GraphWriter.IntAttribute("axis", 1));
+
+            case FlattenLayer<T>:
+                // The rows already are the flattened images.
+                return x;
+
             case DropoutLayer<T>:
                 return x;
 
@@ -228,6 +263,21 @@ public static class OnnxExporter
             default:
                 throw new ArgumentException($"Layer kind '{layer.Kind}' ({layer.GetType().Name}) has no ONNX form.", "network");
         }
+    }
+
+    /// <summary>Reshapes rows of <c>C·H·W</c> features (NCHW flattened) to <c>[N, C, H, W]</c>.</summary>
+    private static string ToImage(GraphWriter writer, string x, FeatureShape shape) =>
+        writer.Node("Reshape", [x, writer.Int64Constant("shape", -1, shape.Channels, shape.Height, shape.Width)]);
+
+    /// <summary>Emits a 2-D pooling node between a reshape to <c>[N, C, H, W]</c> and a flatten back to rows.</summary>
+    private static string EmitPool(GraphWriter writer, string op, string x, FeatureShape input, Size2D pool, Size2D stride, Padding2D padding)
+    {
+        (int top, int bottom, int left, int right) = padding.Resolve(new Size2D(input.Height, input.Width), pool, stride, 1);
+        string y = writer.Node(op, [ToImage(writer, x, input)],
+            GraphWriter.IntsAttribute("kernel_shape", pool.Height, pool.Width),
+            GraphWriter.IntsAttribute("strides", stride.Height, stride.Width),
+            GraphWriter.IntsAttribute("pads", top, left, bottom, right));
+        return writer.Node("Flatten", [y], GraphWriter.IntAttribute("axis", 1));
     }
 
     /// <summary>Emits <c>f(x)</c>; float graphs use the ONNX operator where one exists, double graphs the elementary

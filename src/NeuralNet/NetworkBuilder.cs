@@ -108,6 +108,87 @@ public sealed class NetworkBuilder<T> where T : unmanaged, IFloatingPointIeee754
         return Add(inputs => new BatchNormLayer<T>(inputs, momentum, epsilon));
     }
 
+    /// <summary>
+    /// Adds a 2-D convolution of <paramref name="filters"/> filters over the current <c>C x H x W</c> shape (start the
+    /// builder from a <see cref="FeatureShape"/>):
+    /// <c>output[f, oy, ox] = activation(b[f] + Σ over c, ky, kx of W[f, c, ky, kx] · input[c, oy·sH - pT + ky·dH, ox·sW - pL + kx·dW])</c>;
+    /// see <see cref="Conv2DLayer{T}"/> for the output size and the weight layout.
+    /// </summary>
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernel">Kernel height and width (an int for a square kernel).</param>
+    /// <param name="stride">Step between windows; 1 when null.</param>
+    /// <param name="padding">Zero padding; <see cref="Padding2D.Valid"/> by default.</param>
+    /// <param name="dilation">Spacing between kernel taps; 1 when null.</param>
+    /// <param name="activation">Activation; identity when null.</param>
+    /// <param name="useBias">Whether each filter has a bias.</param>
+    /// <param name="initializer">Weight initialiser (fan-in <c>C·KH·KW</c>); <see cref="Initializer.DefaultFor"/> the activation when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="filters"/> or a side of <paramref name="kernel"/>,
+    /// <paramref name="stride"/> or <paramref name="dilation"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The window does not fit the current shape (the message names the layer and
+    /// the shape it receives).</exception>
+    public NetworkBuilder<T> AddConv2D(int filters, Size2D kernel, Size2D? stride = null, Padding2D padding = default, Size2D? dilation = null,
+        IActivation? activation = null, bool useBias = true, IInitializer? initializer = null)
+    {
+        ThrowHelper.ThrowIfNotPositive(filters, nameof(filters));
+        kernel.Validate(nameof(kernel));
+        stride?.Validate(nameof(stride));
+        dilation?.Validate(nameof(dilation));
+        return AddWindowLayer(shape => new Conv2DLayer<T>(shape, filters, kernel, stride, padding, dilation, activation, useBias, initializer), nameof(kernel));
+    }
+
+    /// <summary>Adds 2-D max pooling: each output is the largest value of its <paramref name="pool"/> window, channel by
+    /// channel (see <see cref="MaxPool2DLayer{T}"/>).</summary>
+    /// <param name="pool">Window height and width (an int for a square window).</param>
+    /// <param name="stride">Step between windows; the window size when null.</param>
+    /// <param name="padding">Padding, narrower than the window on every side; <see cref="Padding2D.Valid"/> by default.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A side of <paramref name="pool"/> or <paramref name="stride"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The window does not fit the current shape, or padding covers a window.</exception>
+    public NetworkBuilder<T> AddMaxPool2D(Size2D pool, Size2D? stride = null, Padding2D padding = default)
+    {
+        pool.Validate(nameof(pool));
+        stride?.Validate(nameof(stride));
+        return AddWindowLayer(shape => new MaxPool2DLayer<T>(shape, pool, stride, padding), nameof(pool));
+    }
+
+    /// <summary>Adds 2-D average pooling: each output is the mean of the image pixels in its <paramref name="pool"/>
+    /// window, channel by channel (padding is not counted; see <see cref="AvgPool2DLayer{T}"/>).</summary>
+    /// <param name="pool">Window height and width (an int for a square window).</param>
+    /// <param name="stride">Step between windows; the window size when null.</param>
+    /// <param name="padding">Padding, narrower than the window on every side; <see cref="Padding2D.Valid"/> by default.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A side of <paramref name="pool"/> or <paramref name="stride"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The window does not fit the current shape, or padding covers a window.</exception>
+    public NetworkBuilder<T> AddAvgPool2D(Size2D pool, Size2D? stride = null, Padding2D padding = default)
+    {
+        pool.Validate(nameof(pool));
+        stride?.Validate(nameof(stride));
+        return AddWindowLayer(shape => new AvgPool2DLayer<T>(shape, pool, stride, padding), nameof(pool));
+    }
+
+    /// <summary>Adds global average pooling: the mean of each channel over the whole image, <c>C x H x W</c> to a flat
+    /// vector of <c>C</c> (see <see cref="GlobalAveragePoolLayer{T}"/>).</summary>
+    public NetworkBuilder<T> AddGlobalAveragePool() => Add((FeatureShape shape) => new GlobalAveragePoolLayer<T>(shape));
+
+    /// <summary>Adds a flatten layer: the current <c>C x H x W</c> shape becomes a flat vector of <c>C·H·W</c> features in
+    /// channel-major order, ready for dense layers (see <see cref="FlattenLayer{T}"/>).</summary>
+    public NetworkBuilder<T> AddFlatten() => Add((FeatureShape shape) => new FlattenLayer<T>(shape));
+
+    /// <summary><see cref="Add(Func{FeatureShape, Layer{T}})"/> for a window layer: a window that does not fit the current
+    /// shape is reported with the layer's position and both shapes.</summary>
+    private NetworkBuilder<T> AddWindowLayer(Func<FeatureShape, Layer<T>> factory, string paramName)
+    {
+        try
+        {
+            return Add(factory);
+        }
+        catch (ArgumentException e) when (e.ParamName == "inputShape")
+        {
+            string source = _factories.Count == 0 ? "the network input" : $"layer {_factories.Count - 1}";
+            string hint = CurrentShape.IsFlat ? " (a flat shape: start the builder with new NetworkBuilder<T>(new FeatureShape(channels, height, width)), or do not flatten before this layer)" : "";
+            string reason = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"Layer {_factories.Count} cannot take the shape {CurrentShape} it receives from {source}{hint}: {reason}", paramName, e);
+        }
+    }
+
     /// <summary>Adds any layer. The factory receives the current width and is called once now (to learn the layer's
     /// output shape) and once per <see cref="Build"/>, so each built network has its own layer instances.</summary>
     /// <param name="factory">Creates the layer for the given input size.</param>

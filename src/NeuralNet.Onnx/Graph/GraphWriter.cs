@@ -97,6 +97,18 @@ internal sealed class GraphWriter
     public static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    /// <summary>An INTS attribute.</summary>
+    public static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.Add(values);
+        return attribute;
+    }
+
+    /// <summary>A Constant node holding a 1-D int64 tensor (a shape for Reshape); returns its output.</summary>
+    public string Int64Constant(string baseName, params long[] values) =>
+        Node("Constant", [], IntsAttribute("value_ints", values));
+
     /// <summary>A FLOAT attribute.</summary>
     public static AttributeProto FloatAttribute(string name, double value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };

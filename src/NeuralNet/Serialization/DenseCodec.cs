@@ -34,7 +34,7 @@ internal sealed class DenseCodec : ILayerCodec
     public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
         new DenseLayer<T>(input.Size, config.GetInt("units", 1, ModelFile.MaxWidth), Activation(config), Initializer(config));
 
-    private static IActivation Activation(JsonSection config)
+    internal static IActivation Activation(JsonSection config)
     {
         string name = config.GetString("activation");
         try
@@ -47,7 +47,7 @@ internal sealed class DenseCodec : ILayerCodec
         }
     }
 
-    private static IInitializer Initializer(JsonSection config)
+    internal static IInitializer Initializer(JsonSection config)
     {
         string name = config.GetString("initializer");
         try

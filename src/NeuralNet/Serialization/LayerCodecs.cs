@@ -4,7 +4,8 @@ using NeuralNet.Layers;
 namespace NeuralNet.Serialization;
 
 /// <summary>
-/// The table of layer kinds model files may contain: <c>dense</c>, <c>dropout</c> and <c>batchnorm</c> built in, plus
+/// The table of layer kinds model files may contain: <c>dense</c>, <c>dropout</c>, <c>batchnorm</c>, <c>conv2d</c>,
+/// <c>max_pool2d</c>, <c>avg_pool2d</c>, <c>global_average_pool</c> and <c>flatten</c> built in, plus
 /// any a package or application registers. Only registered kinds load; each kind maps to one codec.
 /// </summary>
 /// <example>
@@ -20,6 +21,11 @@ public static class LayerCodecs
         ["dense"] = new DenseCodec(),
         ["dropout"] = new DropoutCodec(),
         ["batchnorm"] = new BatchNormCodec(),
+        ["conv2d"] = new Conv2DCodec(),
+        ["max_pool2d"] = new MaxPool2DCodec(),
+        ["avg_pool2d"] = new AvgPool2DCodec(),
+        ["global_average_pool"] = new GlobalAveragePoolCodec(),
+        ["flatten"] = new FlattenCodec(),
     };
 
     /// <summary>The registered kind names, sorted.</summary>

@@ -94,7 +94,7 @@ public class ModelFileMalformedTests
         { "version is text", () => WithManifest(m => m["formatVersion"] = "one"), "*'formatVersion' must be an integer*" },
         { "other element type", () => WithManifest(m => m["elementType"] = "float64"), "*holds float64 tensors*Load<double>*" },
         { "unknown element type", () => WithManifest(m => m["elementType"] = "int8"), "*unknown element type 'int8'*" },
-        { "unknown layer kind", () => WithManifest(m => Layer(m, 1)["kind"] = "conv2d"), "*layer 1 has unknown kind 'conv2d'*" },
+        { "unknown layer kind", () => WithManifest(m => Layer(m, 1)["kind"] = "lstm"), "*layer 1 has unknown kind 'lstm'*" },
         { "type name as kind", () => WithManifest(m => Layer(m, 0)["kind"] = "System.IO.FileInfo, System.IO"), "*unknown kind 'System.IO.FileInfo*" },
         { "unknown activation", () => WithManifest(m => Layer(m, 2)["config"]!["activation"] = "System.Diagnostics.Process"), "*unknown activation*" },
         { "absurd units", () => WithManifest(m => Layer(m, 0)["config"]!["units"] = 2_000_000_000), "*'units' is 2000000000, outside*" },

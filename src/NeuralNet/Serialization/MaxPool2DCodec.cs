@@ -1,0 +1,32 @@
+using System.Numerics;
+using System.Text.Json;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+
+namespace NeuralNet.Serialization;
+
+/// <summary><see cref="MaxPool2DLayer{T}"/>: config <c>pool_*</c>, <c>stride_*</c>, padding (see <see cref="WindowConfig"/>); no tensors.</summary>
+internal sealed class MaxPool2DCodec : ILayerCodec
+{
+    public string Kind => "max_pool2d";
+
+    public bool Handles<T>(Layer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> => layer.GetType() == typeof(MaxPool2DLayer<T>);
+
+    public void WriteConfig<T>(Layer<T> layer, Utf8JsonWriter writer) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var pool = (MaxPool2DLayer<T>)layer;
+        WindowConfig.WriteSize(writer, "pool", pool.Pool);
+        WindowConfig.WriteSize(writer, "stride", pool.Stride);
+        WindowConfig.WritePadding(writer, pool.Padding);
+    }
+
+    public LayerPlan Plan(FeatureShape input, JsonSection config)
+    {
+        WindowGeometry g = WindowConfig.Geometry(config, input, WindowConfig.ReadSize(config, "pool"), WindowConfig.ReadSize(config, "stride"),
+            1, WindowConfig.ReadPadding(config), pooling: true);
+        return new LayerPlan(WindowConfig.CheckedShape(config, input.Channels, g.OutHeight, g.OutWidth), []);
+    }
+
+    public Layer<T> Create<T>(FeatureShape input, JsonSection config) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new MaxPool2DLayer<T>(input, WindowConfig.ReadSize(config, "pool"), WindowConfig.ReadSize(config, "stride"), WindowConfig.ReadPadding(config));
+}
