@@ -104,12 +104,12 @@ public sealed class OnnxImporterMalformedTests
     public void Load_UnsupportedOperators_ListsTypesAndNodes()
     {
         ModelProto model = ValidModel();
-        model.Graph.Node[0].OpType = "Conv";
-        model.Graph.Node[0].Name = "conv1";
+        model.Graph.Node[0].OpType = "ConvTranspose";
+        model.Graph.Node[0].Name = "deconv1";
         model.Graph.Node[1].OpType = "LSTM";
         model.Graph.Node[1].Name = "rnn";
         model.Graph.Node[2].Domain = "com.microsoft";
-        Rejected(model).Message.Should().Contain("unsupported operators: Conv (nodes 'conv1'); LSTM (nodes 'rnn'); com.microsoft.Gemm");
+        Rejected(model).Message.Should().Contain("unsupported operators: ConvTranspose (nodes 'deconv1'); LSTM (nodes 'rnn'); com.microsoft.Gemm");
     }
 
     [Fact]
