@@ -145,6 +145,18 @@ public sealed class OnnxImporterMalformedTests
     }
 
     [Fact]
+    public void Load_ConvWithHugePadding_RejectedBeforeAllocating()
+    {
+        // Padding is a few bytes of attribute: 100 million rows and columns each side would ask for an output of 10^16
+        // values per sample.
+        ModelProto model = ValidCnn();
+        NodeProto conv = NodeOf(model, "Conv");
+        conv.Attribute.Single(a => a.Name == "pads").Ints.Clear();
+        conv.Attribute.Single(a => a.Name == "pads").Ints.Add([100_000_000, 100_000_000, 100_000_000, 100_000_000]);
+        Rejected(model).Message.Should().Contain($"'{conv.Name}'").And.Contain("features per sample");
+    }
+
+    [Fact]
     public void Load_ConvOnRows_RejectedNamingNode()
     {
         // The Conv reads the flat rows directly (the Reshape to [N, C, H, W] bypassed): rank 2 is no image.

@@ -23,7 +23,7 @@ internal static class ChainReader
     public const int MaxOpset = 23;
 
     /// <summary>The widest input accepted, as for model files.</summary>
-    private const long MaxWidth = 1 << 24;
+    internal const long MaxWidth = 1 << 24;
 
     /// <summary>How far ahead of a tensor the root of a decomposition may lie (GELU's tanh form is 9 nodes deep).</summary>
     private const int SearchDepth = 12;

@@ -344,7 +344,15 @@ internal static class ImportRules
             throw c.Fail($"its {spanH}x{spanW} window does not fit the padded {paddedH}x{paddedW} input");
         }
 
-        return new FeatureShape(channels, (int)((paddedH - spanH) / stride.Height + 1), (int)((paddedW - spanW) / stride.Width + 1));
+        long height = (paddedH - spanH) / stride.Height + 1, width = (paddedW - spanW) / stride.Width + 1;
+        if ((double)channels * height * width > ChainReader.MaxWidth)
+        {
+            // Padding is only an attribute: a hostile file could ask for an output far larger than itself.
+            throw c.Fail(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"its output {channels}x{height}x{width} has more than {ChainReader.MaxWidth:N0} features per sample"));
+        }
+
+        return new FeatureShape(channels, (int)height, (int)width);
     }
 
     private static void RequireImageInput(RuleContext c)
