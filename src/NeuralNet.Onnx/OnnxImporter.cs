@@ -13,9 +13,11 @@ namespace NeuralNet.Onnx;
 /// <summary>
 /// Reads feedforward ONNX models, as <c>torch.onnx.export</c>, tf2onnx and <see cref="OnnxExporter"/> write them, into a
 /// <see cref="Network{T}"/>: <c>Gemm</c> or <c>MatMul</c> + <c>Add</c> become dense layers, the activation after one is
-/// folded into it, <c>BatchNormalization</c> becomes a batch-norm layer, <c>Identity</c>, <c>Dropout</c>, <c>Flatten</c>
-/// and <c>Reshape</c> to <c>[N, -1]</c> disappear, and <c>Sub</c>/<c>Div</c> in front become the scaler. docs/onnx.md
-/// has the full table.
+/// folded into it, <c>BatchNormalization</c> becomes a batch-norm layer, <c>Conv</c>, <c>MaxPool</c>, <c>AveragePool</c>
+/// and <c>GlobalAveragePool</c> on <c>[N, C, H, W]</c> become convolution and pooling layers (a <c>Flatten</c> from
+/// them into a dense layer becomes a flatten layer), <c>Identity</c>, <c>Dropout</c>, other <c>Flatten</c>s and
+/// <c>Reshape</c> to <c>[N, -1]</c> or to an image disappear, and <c>Sub</c>/<c>Div</c> in front become the scaler.
+/// docs/onnx.md has the full table.
 /// </summary>
 /// <remarks>
 /// The file is untrusted input: it is parsed with a recursion limit and a size limit equal to its length, tensors are
