@@ -2,6 +2,7 @@ using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Layers;
+using NeuralNet.Onnx.Layers;
 using NeuralNet.Onnx.Tests.TestSupport;
 
 namespace NeuralNet.Onnx.Tests;
@@ -11,11 +12,13 @@ namespace NeuralNet.Onnx.Tests;
 public sealed class OnnxConvImportTests
 {
     /// <summary>Same and asymmetric explicit padding, stride, dilation, no bias, both poolings (average with padding),
-    /// a flatten and a dense head.</summary>
+    /// an activation layer between image layers (it keeps the image shape for the convolution after it), a flatten and
+    /// a dense head.</summary>
     private static Network<T> Strided<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Networks.Randomize(new NetworkBuilder<T>(new FeatureShape(2, 11, 10)).WithSeed(7)
             .AddConv2D(6, 3, padding: Padding2D.Same, activation: Activation.ReLU)
             .AddMaxPool2D(3, stride: 2, padding: Padding2D.Explicit(1, 1))
+            .Add((FeatureShape shape) => new ActivationLayer<T>(shape, Activation.Sigmoid))
             .AddConv2D(5, (2, 3), stride: (1, 2), padding: Padding2D.Explicit(1, 0, 2, 1), dilation: (2, 1), activation: Activation.Tanh, useBias: false)
             .AddAvgPool2D(2, stride: 1, padding: Padding2D.Explicit(0, 1, 1, 0))
             .AddFlatten()
