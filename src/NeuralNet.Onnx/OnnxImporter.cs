@@ -210,7 +210,16 @@ public static class OnnxImporter
             throw new InvalidDataFileException($"{source}: the graph computes nothing a network layer represents (no Gemm, MatMul, activation or normalisation).");
         }
 
-        return (new Network<T>(graph.InputShape, layers), scaler);
+        try
+        {
+            return (new Network<T>(graph.InputShape, layers), scaler);
+        }
+        catch (ArgumentException e)
+        {
+            // Shapes the graph chains but the core's layers do not, e.g. a convolution after global average pooling
+            // (whose layer gives flat rows, not a 1x1 image).
+            throw new InvalidDataFileException($"{source}: the layers do not chain: {e.Message}", e);
+        }
     }
 
     /// <summary>Weights must be finite, as model files require: a NaN or infinity would silently poison every prediction.</summary>

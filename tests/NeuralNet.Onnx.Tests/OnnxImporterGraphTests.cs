@@ -97,6 +97,18 @@ public sealed class OnnxImporterGraphTests
     }
 
     [Fact]
+    public void Load_ConvAfterGlobalAveragePool_RejectedAsNotChaining()
+    {
+        // ONNX keeps [N, C, 1, 1] after GlobalAveragePool, but the layer gives flat rows no convolution reads.
+        var g = new HandGraph(13, false, 2, 4, 4);
+        string h = g.Node("GlobalAveragePool", ["x"]);
+        h = g.Node("Conv", [h, g.Init("W", [3, 2, 1, 1])]);
+        h = g.Node("Flatten", [h], Int("axis", 1));
+        Action load = () => OnnxImporter.Load<float>(g.Finish(h, 3));
+        load.Should().Throw<InvalidDataFileException>().WithMessage("*the layers do not chain*");
+    }
+
+    [Fact]
     public void Load_ImageInputThroughReshape_MatchesOnnxRuntime()
     {
         var g = new HandGraph(13, false, 2, 3, 3);
