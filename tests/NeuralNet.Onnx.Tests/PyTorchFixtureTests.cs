@@ -69,6 +69,7 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
     [Theory]
     [InlineData("batchnorm_leaky_elu_logsoftmax")]
     [InlineData("gelu_erf_and_tanh")]
+    [InlineData("cnn_pool_flatten")]
     public void Load_PyTorchExport_SavesAsModelFileAndLoadsBitIdentically(string name)
     {
         // Imported networks may hold activation layers and the package's activations; both have model-file codecs.
