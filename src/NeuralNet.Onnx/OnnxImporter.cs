@@ -13,9 +13,11 @@ namespace NeuralNet.Onnx;
 /// <summary>
 /// Reads feedforward ONNX models, as <c>torch.onnx.export</c>, tf2onnx and <see cref="OnnxExporter"/> write them, into a
 /// <see cref="Network{T}"/>: <c>Gemm</c> or <c>MatMul</c> + <c>Add</c> become dense layers, the activation after one is
-/// folded into it, <c>BatchNormalization</c> becomes a batch-norm layer, <c>Identity</c>, <c>Dropout</c>, <c>Flatten</c>
-/// and <c>Reshape</c> to <c>[N, -1]</c> disappear, and <c>Sub</c>/<c>Div</c> in front become the scaler. docs/onnx.md
-/// has the full table.
+/// folded into it, <c>BatchNormalization</c> becomes a batch-norm layer, <c>Conv</c>, <c>MaxPool</c>, <c>AveragePool</c>
+/// and <c>GlobalAveragePool</c> on <c>[N, C, H, W]</c> become convolution and pooling layers (a <c>Flatten</c> from
+/// them into a dense layer becomes a flatten layer), <c>Identity</c>, <c>Dropout</c>, other <c>Flatten</c>s and
+/// <c>Reshape</c> to <c>[N, -1]</c> or to an image disappear, and <c>Sub</c>/<c>Div</c> in front become the scaler.
+/// docs/onnx.md has the full table.
 /// </summary>
 /// <remarks>
 /// The file is untrusted input: it is parsed with a recursion limit and a size limit equal to its length, tensors are
@@ -96,19 +98,23 @@ public static class OnnxImporter
     {
         var layers = new List<Layer<T>>();
         Scaler? scaler = null;
-        int width = graph.InputShape.Size;
-        DenseStep? pendingStep = null;
+        FeatureShape shape = graph.InputShape;
+        Func<NeuralNet.Activations.IActivation?, Layer<T>>? pending = null;
 
-        // A dense step waits for the next step: an activation right after it becomes the layer's activation.
-        void FlushDense(NeuralNet.Activations.IActivation? activation)
+        void Add(Layer<T> layer)
         {
-            if (pendingStep is not null)
+            layers.Add(layer);
+            shape = layer.OutputShape;
+        }
+
+        // A dense or convolution step waits for the next step: an activation right after it (a Flatten between them
+        // changes nothing) becomes the layer's activation.
+        void Flush(NeuralNet.Activations.IActivation? activation)
+        {
+            if (pending is not null)
             {
-                var dense = new DenseLayer<T>(pendingStep.Inputs, pendingStep.Outputs, activation);
-                Copy(pendingStep.Weights, dense.WeightParameter.Value);
-                Copy(pendingStep.Bias, dense.BiasParameter.Value);
-                layers.Add(dense);
-                pendingStep = null;
+                Add(pending(activation));
+                pending = null;
             }
         }
 
@@ -130,16 +136,53 @@ public static class OnnxImporter
 
                     break;
                 case DenseStep dense:
-                    FlushDense(null);
-                    pendingStep = dense;
-                    width = dense.Outputs;
+                    Flush(null);
+                    if (!shape.IsFlat && layers.Any(l => l is Conv2DLayer<T> or MaxPool2DLayer<T> or AvgPool2DLayer<T> or GlobalAveragePoolLayer<T>))
+                    {
+                        // Dense layers after image layers: the explicit flatten the builder's AddFlatten puts there.
+                        // Without image layers the rows never were images to the network, so none is added.
+                        Add(new FlattenLayer<T>(shape));
+                    }
+
+                    pending = activation =>
+                    {
+                        var layer = new DenseLayer<T>(dense.Inputs, dense.Outputs, activation);
+                        Copy(dense.Weights, layer.WeightParameter.Value);
+                        Copy(dense.Bias, layer.BiasParameter.Value);
+                        return layer;
+                    };
                     break;
-                case ActivationStep activation when pendingStep is not null:
-                    // The activation right after a dense layer becomes that layer's activation.
-                    FlushDense(activation.Activation);
+                case ConvStep conv:
+                    Flush(null);
+                    pending = activation =>
+                    {
+                        var layer = Checked(conv, source, () => new Conv2DLayer<T>(conv.Input, conv.Output.Channels, conv.Kernel, conv.Stride,
+                            conv.Padding, conv.Dilation, activation, useBias: conv.Bias is not null));
+                        Copy(conv.Weights, layer.WeightParameter.Value);
+                        if (conv.Bias is not null)
+                        {
+                            Copy(conv.Bias, layer.BiasParameter!.Value);
+                        }
+
+                        return layer;
+                    };
+                    break;
+                case PoolStep pool:
+                    Flush(null);
+                    Add(Checked<Layer<T>>(pool, source, () => pool.Max
+                        ? new MaxPool2DLayer<T>(pool.Input, pool.Pool, pool.Stride, pool.Padding)
+                        : new AvgPool2DLayer<T>(pool.Input, pool.Pool, pool.Stride, pool.Padding)));
+                    break;
+                case GlobalAveragePoolStep global:
+                    Flush(null);
+                    Add(new GlobalAveragePoolLayer<T>(global.Input));
+                    break;
+                case ActivationStep activation when pending is not null:
+                    // The activation right after a dense or convolution layer becomes that layer's activation.
+                    Flush(activation.Activation);
                     break;
                 case ActivationStep activation:
-                    layers.Add(new ActivationLayer<T>(width, activation.Activation));
+                    Add(new ActivationLayer<T>(shape, activation.Activation));
                     break;
                 case BatchNormStep bn:
                     if (!T.IsNormal(T.CreateTruncating(bn.Epsilon)))
@@ -148,26 +191,35 @@ public static class OnnxImporter
                             $"{source}: node '{bn.NodeName}': epsilon {bn.Epsilon:R} is not a normal {typeof(T).Name}."));
                     }
 
-                    FlushDense(null);
-                    var layer = new BatchNormLayer<T>(width, bn.Momentum, bn.Epsilon);
+                    Flush(null);
+                    var layer = new BatchNormLayer<T>(shape.Size, bn.Momentum, bn.Epsilon);
                     Copy(bn.Gamma, layer.Parameters[0].Value);
                     Copy(bn.Beta, layer.Parameters[1].Value);
                     Copy(bn.Mean, layer.Buffers[0].Value);
                     Copy(bn.Variance, layer.Buffers[1].Value);
-                    layers.Add(layer);
+                    Add(layer);
                     break;
                 case PassStep:
                     break;
             }
         }
 
-        FlushDense(null);
+        Flush(null);
         if (layers.Count == 0)
         {
             throw new InvalidDataFileException($"{source}: the graph computes nothing a network layer represents (no Gemm, MatMul, activation or normalisation).");
         }
 
-        return (new Network<T>(graph.InputShape, layers), scaler);
+        try
+        {
+            return (new Network<T>(graph.InputShape, layers), scaler);
+        }
+        catch (ArgumentException e)
+        {
+            // Shapes the graph chains but the core's layers do not, e.g. a convolution after global average pooling
+            // (whose layer gives flat rows, not a 1x1 image).
+            throw new InvalidDataFileException($"{source}: the layers do not chain: {e.Message}", e);
+        }
     }
 
     /// <summary>Weights must be finite, as model files require: a NaN or infinity would silently poison every prediction.</summary>
@@ -176,6 +228,7 @@ public static class OnnxImporter
         IEnumerable<(string Name, double[] Values)> tensors = step switch
         {
             DenseStep d => [("weights", d.Weights), ("bias", d.Bias)],
+            ConvStep c => [("weights", c.Weights), ("bias", c.Bias ?? [])],
             BatchNormStep b => [("scale", b.Gamma), ("bias", b.Beta), ("mean", b.Mean), ("variance", b.Variance)],
             ScalerStep s => [("shift", s.Shift), ("divisor", s.Divisor)],
             _ => [],
@@ -194,6 +247,20 @@ public static class OnnxImporter
         {
             throw new InvalidDataFileException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{source}: node '{step.NodeName}': variance[{negative}] is {bn.Variance[negative]}; variances cannot be negative."));
+        }
+    }
+
+    /// <summary>Builds a window layer, turning the core's argument checks (a padding that covers a whole pooling window)
+    /// into the file error naming the node.</summary>
+    private static TLayer Checked<TLayer>(ImportStep step, string source, Func<TLayer> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataFileException($"{source}: node '{step.NodeName}': {e.Message}", e);
         }
     }
 

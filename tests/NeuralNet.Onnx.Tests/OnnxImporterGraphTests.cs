@@ -60,6 +60,54 @@ public sealed class OnnxImporterGraphTests
         Check<float>(g.Finish(h, 4), 18, "dense(elu(alpha=0.5))", [2, 3, 3]);
     }
 
+    /// <summary>A bias-free stride-2 Conv straight on the [N, C, H, W] input with auto_pad=SAME_UPPER and an odd total
+    /// (7x6 to 4x3: the extra column goes after, as Padding2D.Same puts it), a VALID Conv, an AveragePool with
+    /// SAME_LOWER and an even total (where it equals SAME_UPPER), a VALID MaxPool with ONNX's default stride 1, global
+    /// average pooling, Flatten and Gemm: no pads attributes, as other writers spell them.</summary>
+    private static HandGraph AutoPadGraph(int averagePoolWidth, out string output)
+    {
+        var g = new HandGraph(13, false, 2, 7, 6);
+        string h = g.Node("Conv", ["x", g.Init("W0", [3, 2, 3, 3])], Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Str("auto_pad", "SAME_UPPER"));
+        h = g.Node("Relu", [h]);
+        h = g.Node("Conv", [h, g.Init("W1", [4, 3, 2, 2]), g.Init("b1", [4])], Str("auto_pad", "VALID"));
+        h = g.Node("AveragePool", [h], Ints("kernel_shape", 3, averagePoolWidth), Str("auto_pad", "SAME_LOWER"));
+        h = g.Node("MaxPool", [h], Ints("kernel_shape", 2, 2), Str("auto_pad", "VALID"));
+        h = g.Node("GlobalAveragePool", [h]);
+        h = g.Node("Flatten", [h], Int("axis", 1));
+        output = g.Node("Gemm", [h, g.Init("B", [2, 4]), g.Init("C", [2])], Int("transB", 1));
+        return g;
+    }
+
+    [Fact]
+    public void Load_ConvPoolWithAutoPad_MatchesOnnxRuntime()
+    {
+        HandGraph g = AutoPadGraph(3, out string output);
+        Check<float>(g.Finish(output, 2), 84,
+            "conv2d(3, 3x3, stride 2x2, same, relu) conv2d(4, 2x2, identity) avg_pool2d(3x3, stride 1x1, same) max_pool2d(2x2, stride 1x1, valid) global_average_pool dense(identity)",
+            [2, 7, 6]);
+    }
+
+    [Fact]
+    public void Load_SameLowerWithOddPadding_RejectedNamingNode()
+    {
+        // A 3x2 window at stride 1 pads one column in all: SAME_LOWER puts it before, where the layers cannot.
+        HandGraph g = AutoPadGraph(2, out string output);
+        Action load = () => OnnxImporter.Load<float>(g.Finish(output, 2));
+        load.Should().Throw<InvalidDataFileException>().WithMessage("*averagepool_*(AveragePool)*auto_pad=SAME_LOWER with an odd total padding*");
+    }
+
+    [Fact]
+    public void Load_ConvAfterGlobalAveragePool_RejectedAsNotChaining()
+    {
+        // ONNX keeps [N, C, 1, 1] after GlobalAveragePool, but the layer gives flat rows no convolution reads.
+        var g = new HandGraph(13, false, 2, 4, 4);
+        string h = g.Node("GlobalAveragePool", ["x"]);
+        h = g.Node("Conv", [h, g.Init("W", [3, 2, 1, 1])]);
+        h = g.Node("Flatten", [h], Int("axis", 1));
+        Action load = () => OnnxImporter.Load<float>(g.Finish(h, 3));
+        load.Should().Throw<InvalidDataFileException>().WithMessage("*the layers do not chain*");
+    }
+
     [Fact]
     public void Load_ImageInputThroughReshape_MatchesOnnxRuntime()
     {

@@ -100,16 +100,84 @@ public sealed class OnnxImporterMalformedTests
         Rejected(model).Message.Should().Contain("external data ('/etc/passwd')");
     }
 
+    /// <summary>A valid float CNN (2x6x6 → conv(3, 3x3, same, relu) → max pool(2) → average pool(3, padding 1) → flatten →
+    /// dense(2)) whose image nodes are then broken.</summary>
+    private static ModelProto ValidCnn() => OnnxExporter.BuildModel(
+        new NetworkBuilder<float>(new FeatureShape(2, 6, 6)).WithSeed(1)
+            .AddConv2D(3, 3, padding: NeuralNet.Layers.Padding2D.Same, activation: NeuralNet.Activations.Activation.ReLU)
+            .AddMaxPool2D(2).AddAvgPool2D(3, stride: 1, padding: NeuralNet.Layers.Padding2D.Explicit(1, 1)).AddFlatten().AddDense(2).Build(),
+        new OnnxExportOptions());
+
+    private static NodeProto NodeOf(ModelProto model, string opType) => model.Graph.Node.Single(n => n.OpType == opType);
+
+    [Fact]
+    public void Load_ValidCnn_Loads()
+    {
+        // The baseline the cases below break: unbroken, it imports.
+        OnnxImporter.Load<float>(ValidCnn().ToByteArray()).Network.Layers.Should().HaveCount(5);
+    }
+
+    [Fact]
+    public void Load_GroupedConv_RejectedNamingNode()
+    {
+        ModelProto model = ValidCnn();
+        NodeProto conv = NodeOf(model, "Conv");
+        conv.Attribute.Add(new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = 2 });
+        Rejected(model).Message.Should().Contain($"'{conv.Name}'").And.Contain("Conv").And.Contain("group=2");
+    }
+
+    [Fact]
+    public void Load_PoolWithCeilMode_RejectedNamingNode()
+    {
+        ModelProto model = ValidCnn();
+        NodeProto pool = NodeOf(model, "MaxPool");
+        pool.Attribute.Add(new AttributeProto { Name = "ceil_mode", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        Rejected(model).Message.Should().Contain($"'{pool.Name}'").And.Contain("MaxPool").And.Contain("ceil_mode=1");
+    }
+
+    [Fact]
+    public void Load_AveragePoolCountingPadding_RejectedNamingNode()
+    {
+        ModelProto model = ValidCnn();
+        NodeProto pool = NodeOf(model, "AveragePool");
+        pool.Attribute.Add(new AttributeProto { Name = "count_include_pad", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        Rejected(model).Message.Should().Contain($"'{pool.Name}'").And.Contain("AveragePool").And.Contain("count_include_pad=1");
+    }
+
+    [Fact]
+    public void Load_ConvWithHugePadding_RejectedBeforeAllocating()
+    {
+        // Padding is a few bytes of attribute: 100 million rows and columns each side would ask for an output of 10^16
+        // values per sample.
+        ModelProto model = ValidCnn();
+        NodeProto conv = NodeOf(model, "Conv");
+        conv.Attribute.Single(a => a.Name == "pads").Ints.Clear();
+        conv.Attribute.Single(a => a.Name == "pads").Ints.Add([100_000_000, 100_000_000, 100_000_000, 100_000_000]);
+        Rejected(model).Message.Should().Contain($"'{conv.Name}'").And.Contain("features per sample");
+    }
+
+    [Fact]
+    public void Load_ConvOnRows_RejectedNamingNode()
+    {
+        // The Conv reads the flat rows directly (the Reshape to [N, C, H, W] bypassed): rank 2 is no image.
+        ModelProto model = ValidCnn();
+        NodeProto conv = NodeOf(model, "Conv");
+        NodeProto reshape = model.Graph.Node.Single(n => n.Output.Contains(conv.Input[0]));
+        conv.Input[0] = reshape.Input[0];
+        model.Graph.Node.Remove(reshape);
+        Rejected(model).Message.Should().Contain($"'{conv.Name}'").And.Contain("rank 2");
+    }
+
     [Fact]
     public void Load_UnsupportedOperators_ListsTypesAndNodes()
     {
         ModelProto model = ValidModel();
-        model.Graph.Node[0].OpType = "Conv";
-        model.Graph.Node[0].Name = "conv1";
+        model.Graph.Node[0].OpType = "ConvTranspose";
+        model.Graph.Node[0].Name = "deconv1";
         model.Graph.Node[1].OpType = "LSTM";
         model.Graph.Node[1].Name = "rnn";
         model.Graph.Node[2].Domain = "com.microsoft";
-        Rejected(model).Message.Should().Contain("unsupported operators: Conv (nodes 'conv1'); LSTM (nodes 'rnn'); com.microsoft.Gemm");
+        Rejected(model).Message.Should().Contain("unsupported operators: ConvTranspose (nodes 'deconv1'); LSTM (nodes 'rnn'); com.microsoft.Gemm");
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
         { "flatten_image", "dense(relu) dense(identity)" },
         { "no_bias_batchnorm_first", "batchnorm(momentum=0.8999999761581421, epsilon=9.999999747378752E-06) activation(tanh) dense(relu) dense(identity)" },
         { "double_gelu_batchnorm", "dense(identity) batchnorm(momentum=0.8999999761581421, epsilon=9.999999747378752E-06) activation(gelu) dense(elu(alpha=1)) dense(identity)" },
+        { "cnn_pool_flatten", "conv2d(4, 3x3, explicit(1,1,1,1), relu) max_pool2d(2x2) conv2d(5, 3x2, stride 1x2, explicit(2,2,1,1), dilation 2x1, tanh) avg_pool2d(2x2, stride 1x1, explicit(1,1,1,1)) flatten dense(identity)" },
+        { "cnn_global_pool", "conv2d(4, 3x3, stride 2x2, explicit(1,1,1,1), relu) conv2d(3, 1x1, sigmoid) global_average_pool dense(identity)" },
     };
 
     [Theory]
@@ -45,7 +47,8 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
         OnnxModel<T> model = OnnxImporter.Load<T>(Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".onnx"));
 
         model.ProducerName.Should().Be("pytorch");
-        model.Network.InputShape.Should().Be(name == "flatten_image" ? new FeatureShape(1, 4, 4) : FeatureShape.Flat(model.Network.InputSize));
+        int[] dims = fixture.InputShape;
+        model.Network.InputShape.Should().Be(dims.Length == 4 ? new FeatureShape(dims[1], dims[2], dims[3]) : FeatureShape.Flat(model.Network.InputSize));
         model.IsDoubleFile.Should().Be(typeof(T) == typeof(double));
         string.Join(' ', model.Network.Layers.Select(l => l.Describe())).Should().Be(layers);
         Matrix<T> output = model.Network.Predict(fixture.Input<T>());
@@ -66,6 +69,7 @@ public sealed class PyTorchFixtureTests(ITestOutputHelper log)
     [Theory]
     [InlineData("batchnorm_leaky_elu_logsoftmax")]
     [InlineData("gelu_erf_and_tanh")]
+    [InlineData("cnn_pool_flatten")]
     public void Load_PyTorchExport_SavesAsModelFileAndLoadsBitIdentically(string name)
     {
         // Imported networks may hold activation layers and the package's activations; both have model-file codecs.

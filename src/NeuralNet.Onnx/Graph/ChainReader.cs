@@ -23,7 +23,7 @@ internal static class ChainReader
     public const int MaxOpset = 23;
 
     /// <summary>The widest input accepted, as for model files.</summary>
-    private const long MaxWidth = 1 << 24;
+    internal const long MaxWidth = 1 << 24;
 
     /// <summary>How far ahead of a tensor the root of a decomposition may lie (GELU's tanh form is 9 nodes deep).</summary>
     private const int SearchDepth = 12;
@@ -53,6 +53,7 @@ internal static class ChainReader
         var visited = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         string current = inputName;
         string? argMax = null;
+        FeatureShape shape = inputShape;
         while (true)
         {
             IReadOnlyList<NodeProto> readers = index.Consumers(current);
@@ -75,7 +76,7 @@ internal static class ChainReader
 
             var (rule, match) = BestMatch(index, current, readers, visited)
                 ?? throw TensorReader.Invalid(source, $"the graph does not chain at tensor '{current}': {string.Join(", ", readers.Select(GraphIndex.Describe))} form no supported layer (docs/onnx.md lists the supported operators and patterns)");
-            var context = new RuleContext(match, index, width, rank, opset);
+            var context = new RuleContext(match, index, width, rank, opset, shape);
             ImportStep step = rule.Build(context);
             if (step is ScalerStep && steps.Any(s => s is not PassStep))
             {
@@ -85,11 +86,14 @@ internal static class ChainReader
             steps.Add(step);
             visited.UnionWith(match.Nodes);
             current = match.Output;
-            (width, rank) = step switch
+            // Flattening keeps the image shape: the rows still hold C·H·W values in NCHW order.
+            (width, rank, shape) = step switch
             {
-                DenseStep dense => (dense.Outputs, 2),
-                PassStep when rule.Name is "Flatten" or "Reshape" => (width, 2),
-                _ => (width, rank),
+                DenseStep dense => (dense.Outputs, 2, FeatureShape.Flat(dense.Outputs)),
+                WindowStep window => (window.Output.Size, 4, window.Output),
+                PassStep { Image: { } image } => (width, 4, image),
+                PassStep when rule.Name is "Flatten" or "Reshape" => (width, 2, shape),
+                _ => (width, rank, shape),
             };
         }
 

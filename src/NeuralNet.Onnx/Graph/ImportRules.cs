@@ -1,4 +1,5 @@
 using NeuralNet.Activations;
+using NeuralNet.Layers;
 using NeuralNet.Onnx.Activations;
 using static NeuralNet.Onnx.Graph.Pattern;
 
@@ -47,6 +48,11 @@ internal static class ImportRules
         new("Dropout", Op("Dropout", X, P("ratio"), P("training_mode")), Dropout),
         new("Flatten", Op("Flatten", X), Flatten),
         new("Reshape", Op("Reshape", X, P("shape")), Reshape),
+        new("Conv", Op("Conv", X, P("W"), P("B")), Conv),
+        new("Conv", Op("Conv", X, P("W")), Conv),
+        new("MaxPool", Op("MaxPool", X), c => Pool(c, max: true)),
+        new("AveragePool", Op("AveragePool", X), c => Pool(c, max: false)),
+        new("GlobalAveragePool", Op("GlobalAveragePool", X), GlobalAveragePool),
     ];
 
     /// <summary>The operator types the rules use, with <c>Constant</c> and the final <c>ArgMax</c>.</summary>
@@ -191,10 +197,170 @@ internal static class ImportRules
     {
         // [N, -1] in its spellings: [0, -1] (0 copies the batch dimension), [-1, features], [0, features].
         long[] shape = c.Integers("shape");
+        if (shape.Length == 4 && c.Int("allowzero", 0) == 0)
+        {
+            // [N, C, H, W] from rows, as the exporter writes before each image layer: -1 or 0 for the batch, and
+            // positive image dimensions (a 0 there would copy an input dimension, which rows do not have).
+            bool image = shape[0] is -1 or 0 && shape.Skip(1).All(d => d is > 0 and <= int.MaxValue)
+                && shape[1] * shape[2] * shape[3] == c.Width;
+            return image
+                ? new PassStep(c.NodeName, c.Width, new FeatureShape((int)shape[1], (int)shape[2], (int)shape[3]))
+                : throw c.Fail($"shape [{string.Join(", ", shape)}]; only a reshape to [N, -1] or to an image [N, C, H, W] of {c.Width} values is supported");
+        }
+
         bool ok = shape.Length == 2 && ((shape[0] >= 0 && (shape[1] == -1 || shape[1] == c.Width)) || (shape[0] == -1 && shape[1] == c.Width));
         return ok && c.Int("allowzero", 0) == 0
             ? new PassStep(c.NodeName, c.Width)
             : throw c.Fail($"shape [{string.Join(", ", shape)}]; only a reshape to [N, -1] ({c.Width} features) is supported");
+    }
+
+    private static ImportStep Conv(RuleContext c)
+    {
+        RequireImageInput(c);
+        long group = c.Int("group", 1);
+        if (group != 1)
+        {
+            throw c.Fail($"group={group}; only group=1 (every filter reads every channel) is supported");
+        }
+
+        var (dims, weights) = c.Tensor("W");
+        if (dims.Length != 4 || dims[1] != c.Shape.Channels || dims.Any(d => d is <= 0 or > int.MaxValue))
+        {
+            throw c.Fail($"the weights have shape [{string.Join(", ", dims)}]; expected [filters, {c.Shape.Channels}, kernel height, kernel width]");
+        }
+
+        var kernel = new Size2D((int)dims[2], (int)dims[3]);
+        if (c.Ints("kernel_shape") is { } declared && !declared.SequenceEqual([dims[2], dims[3]]))
+        {
+            throw c.Fail($"kernel_shape [{string.Join(", ", declared)}] disagrees with the weights [{string.Join(", ", dims)}]");
+        }
+
+        int filters = (int)dims[0];
+        Size2D stride = Pair(c, "strides"), dilation = Pair(c, "dilations");
+        Padding2D padding = Padding(c, kernel, stride, dilation);
+        double[]? bias = c.Has("B") ? c.Vector("B", filters) : null;
+        FeatureShape output = Window(c, filters, kernel, stride, dilation, padding);
+        return new ConvStep(c.NodeName, c.Shape, output, kernel, stride, dilation, padding, weights, bias);
+    }
+
+    private static ImportStep Pool(RuleContext c, bool max)
+    {
+        RequireImageInput(c);
+        if (c.Int("ceil_mode", 0) != 0)
+        {
+            throw c.Fail("ceil_mode=1; the pooling layers round the output size down (ceil_mode=0)");
+        }
+
+        long[] kernelShape = c.Ints("kernel_shape") ?? throw c.Fail("it has no kernel_shape");
+        if (kernelShape.Length != 2 || kernelShape.Any(d => d is <= 0 or > int.MaxValue))
+        {
+            throw c.Fail($"kernel_shape [{string.Join(", ", kernelShape)}]; a 2-D window of positive sides is supported");
+        }
+
+        if (Pair(c, "dilations") != new Size2D(1, 1))
+        {
+            throw c.Fail("dilations other than 1; the pooling layers read adjacent taps");
+        }
+
+        var kernel = new Size2D((int)kernelShape[0], (int)kernelShape[1]);
+        Size2D stride = Pair(c, "strides");
+        Padding2D padding = Padding(c, kernel, stride, 1);
+        var (top, bottom, left, right) = padding.Resolve(new Size2D(c.Shape.Height, c.Shape.Width), kernel, stride, 1);
+        if (!max && c.Int("count_include_pad", 0) != 0 && (top | bottom | left | right) != 0)
+        {
+            // The layer divides by the taps inside the image; counting the padding would divide by the whole window.
+            throw c.Fail("count_include_pad=1 with padding; the average pooling layer divides by the taps inside the image (count_include_pad=0)");
+        }
+
+        FeatureShape output = Window(c, c.Shape.Channels, kernel, stride, 1, padding);
+        return new PoolStep(c.NodeName, max, c.Shape, output, kernel, stride, padding);
+    }
+
+    private static ImportStep GlobalAveragePool(RuleContext c)
+    {
+        RequireImageInput(c);
+        return new GlobalAveragePoolStep(c.NodeName, c.Shape, new FeatureShape(c.Shape.Channels, 1, 1));
+    }
+
+    /// <summary>A two-element attribute (strides, dilations) of positive values; 1 x 1 when absent, ONNX's default.</summary>
+    private static Size2D Pair(RuleContext c, string name)
+    {
+        long[]? values = c.Ints(name);
+        if (values is null)
+        {
+            return 1;
+        }
+
+        return values.Length == 2 && values.All(v => v is > 0 and <= int.MaxValue)
+            ? new Size2D((int)values[0], (int)values[1])
+            : throw c.Fail($"{name} [{string.Join(", ", values)}]; two positive values (height, width) are supported");
+    }
+
+    /// <summary>The padding from auto_pad and pads ([top, left, bottom, right]).</summary>
+    private static Padding2D Padding(RuleContext c, Size2D kernel, Size2D stride, Size2D dilation)
+    {
+        string autoPad = c.String("auto_pad", "NOTSET");
+        long[]? pads = c.Ints("pads");
+        if (autoPad != "NOTSET" && pads is not null && pads.Any(p => p != 0))
+        {
+            throw c.Fail($"auto_pad={autoPad} together with pads; ONNX allows only one of them");
+        }
+
+        switch (autoPad)
+        {
+            case "NOTSET":
+                if (pads is null)
+                {
+                    return Padding2D.Valid;
+                }
+
+                return pads.Length == 4 && pads.All(p => p is >= 0 and <= int.MaxValue / 4)
+                    ? Padding2D.Explicit((int)pads[0], (int)pads[2], (int)pads[1], (int)pads[3])
+                    : throw c.Fail($"pads [{string.Join(", ", pads)}]; four non-negative values (top, left, bottom, right) are supported");
+            case "VALID":
+                return Padding2D.Valid;
+            case "SAME_UPPER":
+                // Padding2D.Same puts the odd row or column after the image, as SAME_UPPER does.
+                return Padding2D.Same;
+            case "SAME_LOWER":
+                // SAME_LOWER puts the odd row or column before the image; only an even total, where both agree, is supported.
+                var (top, bottom, left, right) = Padding2D.Same.Resolve(new Size2D(c.Shape.Height, c.Shape.Width), kernel, stride, dilation);
+                return top == bottom && left == right
+                    ? Padding2D.Same
+                    : throw c.Fail("auto_pad=SAME_LOWER with an odd total padding; only SAME_UPPER puts the extra row or column where the layers do");
+            default:
+                throw c.Fail($"auto_pad={autoPad}; NOTSET, VALID, SAME_UPPER and SAME_LOWER are the ONNX values");
+        }
+    }
+
+    /// <summary>The output image of a window operator, or the failure when the window does not fit the padded input.</summary>
+    private static FeatureShape Window(RuleContext c, int channels, Size2D kernel, Size2D stride, Size2D dilation, Padding2D padding)
+    {
+        var (top, bottom, left, right) = padding.Resolve(new Size2D(c.Shape.Height, c.Shape.Width), kernel, stride, dilation);
+        long spanH = (kernel.Height - 1L) * dilation.Height + 1, spanW = (kernel.Width - 1L) * dilation.Width + 1;
+        long paddedH = (long)c.Shape.Height + top + bottom, paddedW = (long)c.Shape.Width + left + right;
+        if (paddedH < spanH || paddedW < spanW)
+        {
+            throw c.Fail($"its {spanH}x{spanW} window does not fit the padded {paddedH}x{paddedW} input");
+        }
+
+        long height = (paddedH - spanH) / stride.Height + 1, width = (paddedW - spanW) / stride.Width + 1;
+        if ((double)channels * height * width > ChainReader.MaxWidth)
+        {
+            // Padding is only an attribute: a hostile file could ask for an output far larger than itself.
+            throw c.Fail(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"its output {channels}x{height}x{width} has more than {ChainReader.MaxWidth:N0} features per sample"));
+        }
+
+        return new FeatureShape(channels, (int)height, (int)width);
+    }
+
+    private static void RequireImageInput(RuleContext c)
+    {
+        if (c.Rank != 4 || c.Shape.IsFlat)
+        {
+            throw c.Fail($"its input has rank {c.Rank}; a 2-D image [N, C, H, W] of known size is supported");
+        }
     }
 
     private static void RequireMatrixInput(RuleContext c)

@@ -5,7 +5,7 @@ namespace NeuralNet.Onnx.Graph;
 
 /// <summary>What an import rule sees: the match, the graph, the feature count and rank of the tensor it reads, and
 /// checked readers for its parameters and attributes.</summary>
-internal sealed class RuleContext(PatternMatch match, GraphIndex graph, int width, int rank, int opset)
+internal sealed class RuleContext(PatternMatch match, GraphIndex graph, int width, int rank, int opset, FeatureShape shape)
 {
     public PatternMatch Match { get; } = match;
 
@@ -14,6 +14,10 @@ internal sealed class RuleContext(PatternMatch match, GraphIndex graph, int widt
     public int Rank { get; } = rank;
 
     public int Opset { get; } = opset;
+
+    /// <summary>The sample shape of the tensor read: <c>C x H x W</c> when it is an image (rank 4), else what the
+    /// rows hold.</summary>
+    public FeatureShape Shape { get; } = shape;
 
     public string NodeName => Match.Root.Name.Length > 0 ? Match.Root.Name : Match.Output;
 
@@ -62,6 +66,9 @@ internal sealed class RuleContext(PatternMatch match, GraphIndex graph, int widt
     public double Float(string name, double fallback) => Attribute(name) is { } a ? a.F : fallback;
 
     public long Int(string name, long fallback) => Attribute(name) is { } a ? a.I : fallback;
+
+    /// <summary>An integer-list attribute (kernel_shape, strides, pads), or null when the node has none.</summary>
+    public long[]? Ints(string name) => Attribute(name)?.Ints.ToArray();
 
     public string String(string name, string fallback) => Attribute(name) is { } a ? a.S.ToStringUtf8() : fallback;
 

@@ -2,11 +2,13 @@
 """Writes the PyTorch import fixtures: small seeded networks exported by torch.onnx.export, and for each the output
 torch computed for a fixed input batch (JSON, every value with 17 significant digits).
 
-Run with Debian's interpreter (python3-torch, python3-onnx):  /usr/bin/python3 make_fixtures.py
-The files it writes are committed; the tests only read them.
+Run with Debian's interpreter (python3-torch, python3-onnx):  /usr/bin/python3 make_fixtures.py [name ...]
+Names given write only those fixtures (the others stay as committed). The files it writes are committed; the tests
+only read them.
 """
 import json
 import os
+import sys
 
 import torch
 from torch import nn
@@ -26,6 +28,8 @@ def randomize_batch_norm(module, generator):
 
 
 def export(name, model, input_shape, opset=17, dtype=torch.float32):
+    if len(sys.argv) > 1 and name not in sys.argv[1:]:
+        return
     generator = torch.Generator().manual_seed(1234)
     randomize_batch_norm(model, generator)
     model = model.to(dtype).eval()
@@ -65,6 +69,16 @@ def main():
     export("double_gelu_batchnorm", nn.Sequential(nn.Linear(5, 9), nn.BatchNorm1d(9), nn.GELU(approximate="tanh"),
                                                   nn.Linear(9, 4), nn.ELU(), nn.Linear(4, 2)), [5],
            dtype=torch.float64)
+    # Convolutions: same and asymmetric padding, stride, dilation, max and average pooling (padding left out of the
+    # divisor, as the layer does), flatten, a dense head; and one with a bias-free stride-2 convolution, a 1x1
+    # convolution and global average pooling (AdaptiveAvgPool2d(1) exports as GlobalAveragePool).
+    export("cnn_pool_flatten", nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 5, (3, 2), stride=(1, 2), dilation=(2, 1), padding=(2, 1)), nn.Tanh(),
+        nn.AvgPool2d(2, stride=1, padding=1, count_include_pad=False), nn.Flatten(), nn.Linear(120, 3)), [2, 10, 9])
+    export("cnn_global_pool", nn.Sequential(
+        nn.Conv2d(3, 4, 3, stride=2, padding=1, bias=False), nn.ReLU(), nn.Conv2d(4, 3, 1), nn.Sigmoid(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 2)), [3, 8, 7])
 
 
 if __name__ == "__main__":

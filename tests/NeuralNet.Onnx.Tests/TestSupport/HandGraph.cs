@@ -91,6 +91,12 @@ internal sealed class HandGraph
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    public static AttributeProto Ints(string name, params long[] values) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { values } };
+
+    public static AttributeProto Str(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     /// <summary>Marks <paramref name="tensor"/> as the output <c>[batch, width]</c> and returns the model's bytes.</summary>
