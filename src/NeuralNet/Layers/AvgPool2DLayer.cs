@@ -11,9 +11,8 @@ namespace NeuralNet.Layers;
 /// </summary>
 /// <remarks>Backward: each tap of the window receives <c>dOutput / n</c>. No parameters.</remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class AvgPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class AvgPool2DLayer<T> : Pool2DLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly WindowGeometry _g;
 
     /// <summary>Creates an average-pooling layer.</summary>
     /// <param name="inputShape">The input image <c>C x H x W</c>.</param>
@@ -24,63 +23,24 @@ public sealed class AvgPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingP
     /// <paramref name="pool"/> or <paramref name="stride"/> is not positive.</exception>
     /// <exception cref="ArgumentException">The window does not fit the padded input, or padding covers a whole window.</exception>
     public AvgPool2DLayer(FeatureShape inputShape, Size2D pool, Size2D? stride = null, Padding2D padding = default)
+        : base("avg_pool2d", inputShape, pool, stride, padding)
     {
-        ThrowHelper.ThrowIfUnsupportedType<T>();
-        inputShape.Validate(nameof(inputShape));
-        pool.Validate(nameof(pool));
-        Size2D s = stride ?? pool;
-        s.Validate(nameof(stride));
-        string name = $"avg_pool2d({pool})";
-        _g = new WindowGeometry(inputShape, pool, s, 1, padding, name);
-        _g.ThrowIfPaddingCoversWindow(padding, name);
-        Padding = padding;
-        InputShape = inputShape;
-        OutputShape = new FeatureShape(inputShape.Channels, _g.OutHeight, _g.OutWidth);
     }
-
-    /// <summary>The input image shape <c>C x H x W</c>.</summary>
-    public override FeatureShape InputShape { get; }
-
-    /// <summary>The output shape <c>C x OH x OW</c>.</summary>
-    public override FeatureShape OutputShape { get; }
-
-    /// <inheritdoc />
-    public override int InputSize => InputShape.Size;
-
-    /// <inheritdoc />
-    public override int OutputSize => OutputShape.Size;
-
-    /// <inheritdoc />
-    public override string Kind => "avg_pool2d";
-
-    /// <summary>Window height and width.</summary>
-    public Size2D Pool => new(_g.KernelH, _g.KernelW);
-
-    /// <summary>Stride.</summary>
-    public Size2D Stride => new(_g.StrideH, _g.StrideW);
-
-    /// <summary>The padding as given.</summary>
-    public Padding2D Padding { get; }
-
-    /// <inheritdoc />
-    public override string Describe() => Stride == Pool && Padding == Padding2D.Valid
-        ? $"avg_pool2d({Pool})"
-        : $"avg_pool2d({Pool}, stride {Stride}, {Padding})";
 
     /// <inheritdoc />
     protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training) =>
-        WindowKernels.AverageForward(input, output, batchSize, _g);
+        WindowKernels.AverageForward(input, output, batchSize, Geometry);
 
     /// <inheritdoc />
     protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
     {
         if (!inputGradient.IsEmpty)
         {
-            WindowKernels.AverageBackward(outputGradient, inputGradient, batchSize, _g);
+            WindowKernels.AverageBackward(outputGradient, inputGradient, batchSize, Geometry);
         }
     }
 
     /// <inheritdoc />
     public override void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize) =>
-        WindowKernels.AverageForward(input, output, batchSize, _g);
+        WindowKernels.AverageForward(input, output, batchSize, Geometry);
 }

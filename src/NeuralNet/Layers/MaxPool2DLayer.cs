@@ -14,9 +14,8 @@ namespace NeuralNet.Layers;
 /// gradient to that tap. No parameters.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class MaxPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class MaxPool2DLayer<T> : Pool2DLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly WindowGeometry _g;
     private T[] _argMax = [];
 
     /// <summary>Creates a max-pooling layer.</summary>
@@ -28,63 +27,24 @@ public sealed class MaxPool2DLayer<T> : Layer<T> where T : unmanaged, IFloatingP
     /// <paramref name="pool"/> or <paramref name="stride"/> is not positive.</exception>
     /// <exception cref="ArgumentException">The window does not fit the padded input, or padding covers a whole window.</exception>
     public MaxPool2DLayer(FeatureShape inputShape, Size2D pool, Size2D? stride = null, Padding2D padding = default)
+        : base("max_pool2d", inputShape, pool, stride, padding)
     {
-        ThrowHelper.ThrowIfUnsupportedType<T>();
-        inputShape.Validate(nameof(inputShape));
-        pool.Validate(nameof(pool));
-        Size2D s = stride ?? pool;
-        s.Validate(nameof(stride));
-        string name = $"max_pool2d({pool})";
-        _g = new WindowGeometry(inputShape, pool, s, 1, padding, name);
-        _g.ThrowIfPaddingCoversWindow(padding, name);
-        Padding = padding;
-        InputShape = inputShape;
-        OutputShape = new FeatureShape(inputShape.Channels, _g.OutHeight, _g.OutWidth);
     }
-
-    /// <summary>The input image shape <c>C x H x W</c>.</summary>
-    public override FeatureShape InputShape { get; }
-
-    /// <summary>The output shape <c>C x OH x OW</c>.</summary>
-    public override FeatureShape OutputShape { get; }
-
-    /// <inheritdoc />
-    public override int InputSize => InputShape.Size;
-
-    /// <inheritdoc />
-    public override int OutputSize => OutputShape.Size;
-
-    /// <inheritdoc />
-    public override string Kind => "max_pool2d";
-
-    /// <summary>Window height and width.</summary>
-    public Size2D Pool => new(_g.KernelH, _g.KernelW);
-
-    /// <summary>Stride.</summary>
-    public Size2D Stride => new(_g.StrideH, _g.StrideW);
-
-    /// <summary>The padding as given.</summary>
-    public Padding2D Padding { get; }
-
-    /// <inheritdoc />
-    public override string Describe() => Stride == Pool && Padding == Padding2D.Valid
-        ? $"max_pool2d({Pool})"
-        : $"max_pool2d({Pool}, stride {Stride}, {Padding})";
 
     /// <inheritdoc />
     protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training) =>
-        WindowKernels.MaxForwardWithArgMax(input, output, Rent(ref _argMax, batchSize * OutputSize), batchSize, _g);
+        WindowKernels.MaxForwardWithArgMax(input, output, Rent(ref _argMax, batchSize * OutputSize), batchSize, Geometry);
 
     /// <inheritdoc />
     protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
     {
         if (!inputGradient.IsEmpty)
         {
-            WindowKernels.MaxBackward<T>(_argMax.AsSpan(0, batchSize * OutputSize), outputGradient, inputGradient, batchSize, _g);
+            WindowKernels.MaxBackward<T>(_argMax.AsSpan(0, batchSize * OutputSize), outputGradient, inputGradient, batchSize, Geometry);
         }
     }
 
     /// <inheritdoc />
     public override void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize) =>
-        WindowKernels.MaxForward(input, output, batchSize, _g);
+        WindowKernels.MaxForward(input, output, batchSize, Geometry);
 }

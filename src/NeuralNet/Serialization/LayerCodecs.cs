@@ -22,8 +22,8 @@ public static class LayerCodecs
         ["dropout"] = new DropoutCodec(),
         ["batchnorm"] = new BatchNormCodec(),
         ["conv2d"] = new Conv2DCodec(),
-        ["max_pool2d"] = new MaxPool2DCodec(),
-        ["avg_pool2d"] = new AvgPool2DCodec(),
+        ["max_pool2d"] = new Pool2DCodec(max: true),
+        ["avg_pool2d"] = new Pool2DCodec(max: false),
         ["global_average_pool"] = new GlobalAveragePoolCodec(),
         ["flatten"] = new FlattenCodec(),
     };
