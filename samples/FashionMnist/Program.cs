@@ -22,7 +22,7 @@ string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "S
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize", "batch-norm"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize", "batch-norm", "hidden", "input-dropout", "weight-decay"]);
 }
 catch (ArgumentException e)
 {
@@ -33,7 +33,7 @@ catch (ArgumentException e)
 if (options.ContainsKey("help"))
 {
     Console.WriteLine($"""
-        FashionMnist: trains a 784-256-128-10 network (ReLU, dropout, softmax, Adam with cosine decay) on Fashion-MNIST.
+        FashionMnist: trains a 784-256-128-10 network (ReLU, dropout, softmax, Adam with cosine decay; --hidden changes the widths) on Fashion-MNIST.
 
         Usage: dotnet run --project samples/FashionMnist -c Release -- [options]
 
@@ -47,6 +47,9 @@ if (options.ContainsKey("help"))
           --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.002)
           --warmup E            epochs of linear warm-up to the peak rate (default: 1)
           --label-smoothing E   label smoothing of the cross-entropy (default: 0)
+          --hidden W1,W2,...    widths of the hidden layers (default: 256,128)
+          --input-dropout R     dropout rate on the input pixels (default: 0)
+          --weight-decay L      decoupled weight decay of Adam (AdamW), applied as w *= 1 - lr*L (default: 0)
           --batch-norm 0|1      1 adds batch normalisation after each hidden layer (default: 0)
           --standardize 0|1     1 scales each pixel to mean 0, variance 1 (fitted on the training images) (default: 1)
           --train-samples N     use only the first N training images (default: all 60,000)
@@ -64,6 +67,19 @@ double dropout = SampleSupport.Double(options, "dropout", 0.2);
 double learningRate = SampleSupport.Double(options, "learning-rate", 0.002);
 double warmup = SampleSupport.Double(options, "warmup", 1);
 double labelSmoothing = SampleSupport.Double(options, "label-smoothing", 0);
+double inputDropout = SampleSupport.Double(options, "input-dropout", 0);
+double weightDecay = SampleSupport.Double(options, "weight-decay", 0);
+int[] hidden;
+try
+{
+    hidden = (options.GetValueOrDefault("hidden") ?? "256,128").Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray();
+}
+catch (FormatException)
+{
+    Console.Error.WriteLine($"--hidden takes layer widths separated by commas, such as 256,128; got '{options["hidden"]}'.");
+    return 2;
+}
+
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
 long seed = SampleSupport.Int(options, "seed", 42);
 
@@ -102,7 +118,12 @@ AnsiConsole.MarkupLine($"Loaded {train.Count:N0} training and {test.Count:N0} te
 
 bool batchNorm = SampleSupport.Int(options, "batch-norm", 0) != 0;
 var builder = new NetworkBuilder<float>(784).WithSeed(seed);
-foreach (int units in new[] { 256, 128 })
+if (inputDropout > 0)
+{
+    builder.AddDropout(inputDropout);
+}
+
+foreach (int units in hidden)
 {
     builder.AddDense(units, Activation.ReLU);
     if (batchNorm)
@@ -120,7 +141,7 @@ var trainer = new Trainer<float>(new TrainerOptions
     Epochs = epochs,
     BatchSize = batchSize,
     Seed = seed,
-    Optimizer = new Adam(learningRate),
+    Optimizer = new Adam(learningRate, weightDecay: weightDecay),
     Schedule = new CosineSchedule(epochs, warmup),
     Loss = labelSmoothing > 0 ? Loss.SparseCategoricalCrossEntropyWithLabelSmoothing(labelSmoothing) : Loss.SparseCategoricalCrossEntropy,
 });
