@@ -14,9 +14,10 @@ namespace NeuralNet.Kernels;
 /// <remarks>
 /// <para>A single sample reads every weight once, so it is bound by how fast one core reads W from its L2. With AVX-512
 /// each pass over x takes <see cref="Group"/> columns, one 512-bit FMA chain per column. Measured on the reference
-/// network against the four-column 256-bit <see cref="RowGemm{T}"/>: about 15% faster in float; one column at a time
-/// (one sequential stream, consecutive chains overlapping out of order) was 10% slower on the loaded machine although
-/// it led in quiet moments (docs/benchmarks.md).</para>
+/// network against the four-column 256-bit <see cref="RowGemm{T}"/> (docs/benchmarks.md): 10-20% faster in float, a
+/// few percent in double (whose 1.9 MB of weights do not fit in L2). One column at a time (a single sequential stream,
+/// consecutive chains overlapping out of order) was 10% slower than RowGemm on the loaded machine, though ahead in
+/// quiet moments.</para>
 /// <para>Every dot product takes exactly the operations of <see cref="RowGemm{T}"/>, the one-row product of
 /// <see cref="Gemm.Multiply{T}"/>: its two 256-bit accumulators over steps of two vectors are the low and high halves of
 /// the one 512-bit accumulator here (each lane sees the same FMAs in the same order), then at most one more 256-bit step
@@ -91,7 +92,7 @@ internal static unsafe class RowVectorKernels<T> where T : unmanaged, IFloatingP
 
     /// <summary>
     /// Columns <c>w + q*k</c>, <c>q = 0..7</c>, one 512-bit chain each over the 512-bit steps (RowGemm's two 256-bit
-    /// accumulators side by side), unrolled twice without changing any chain's order; then <see cref="Finish"/>.
+    /// accumulators side by side), two steps per trip without changing any chain's order; then <see cref="Finish"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotEight(T* x, T* w, int k, T* b, T* z, bool rectify)
@@ -102,22 +103,24 @@ internal static unsafe class RowVectorKernels<T> where T : unmanaged, IFloatingP
         int i = 0;
         for (; i + 2 * v <= k; i += 2 * v)
         {
+            // Two consecutive vectors (128 bytes, two cache lines) of one column, then the next column: each of the
+            // eight streams is read in pairs of lines, about 4% faster than one vector per column in turn.
             Vector512<T> xa = Vector512.Load(x + i), xb = Vector512.Load(x + i + v);
             a0 = MultiplyAdd(xa, Vector512.Load(w0 + i), a0);
-            a1 = MultiplyAdd(xa, Vector512.Load(w1 + i), a1);
-            a2 = MultiplyAdd(xa, Vector512.Load(w2 + i), a2);
-            a3 = MultiplyAdd(xa, Vector512.Load(w3 + i), a3);
-            a4 = MultiplyAdd(xa, Vector512.Load(w4 + i), a4);
-            a5 = MultiplyAdd(xa, Vector512.Load(w5 + i), a5);
-            a6 = MultiplyAdd(xa, Vector512.Load(w6 + i), a6);
-            a7 = MultiplyAdd(xa, Vector512.Load(w7 + i), a7);
             a0 = MultiplyAdd(xb, Vector512.Load(w0 + i + v), a0);
+            a1 = MultiplyAdd(xa, Vector512.Load(w1 + i), a1);
             a1 = MultiplyAdd(xb, Vector512.Load(w1 + i + v), a1);
+            a2 = MultiplyAdd(xa, Vector512.Load(w2 + i), a2);
             a2 = MultiplyAdd(xb, Vector512.Load(w2 + i + v), a2);
+            a3 = MultiplyAdd(xa, Vector512.Load(w3 + i), a3);
             a3 = MultiplyAdd(xb, Vector512.Load(w3 + i + v), a3);
+            a4 = MultiplyAdd(xa, Vector512.Load(w4 + i), a4);
             a4 = MultiplyAdd(xb, Vector512.Load(w4 + i + v), a4);
+            a5 = MultiplyAdd(xa, Vector512.Load(w5 + i), a5);
             a5 = MultiplyAdd(xb, Vector512.Load(w5 + i + v), a5);
+            a6 = MultiplyAdd(xa, Vector512.Load(w6 + i), a6);
             a6 = MultiplyAdd(xb, Vector512.Load(w6 + i + v), a6);
+            a7 = MultiplyAdd(xa, Vector512.Load(w7 + i), a7);
             a7 = MultiplyAdd(xb, Vector512.Load(w7 + i + v), a7);
         }
 
