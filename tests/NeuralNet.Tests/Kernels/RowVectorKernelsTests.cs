@@ -22,8 +22,9 @@ public sealed class RowVectorKernelsTests
 
     public static TheoryData<int> DoubleWidths => Widths<double>();
 
-    // The reference layers; 265 = 4 x 64 + 16 + 8 + 1 in float (4 x 32 + 2 x 8 ... in double) takes every step: the
-    // unrolled 512-bit loop, single 512-bit steps, the 256-bit step and the scalar tail; 7 is shorter than one vector.
+    // The reference layers (784 = 24 x 32 + 16 in float leaves one single 512-bit step after the two-step loop);
+    // 265 = 8 x 32 + 8 + 1 in float takes the 256-bit step and a scalar tail (16 x 16 + 8 + 1 in double: a single
+    // 512-bit step and a scalar tail); 130 columns end outside the groups of eight; 7 is shorter than one vector.
     private static readonly int[][] Shapes = [[784, 256], [256, 128], [128, 10], [265, 130], [7, 3], [9, 1]];
 
     [Fact]
