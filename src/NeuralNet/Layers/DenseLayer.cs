@@ -148,7 +148,7 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     }
 
     /// <inheritdoc />
-    /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads the weight columns once, front to back,
+    /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads each weight once where it is stored,
     /// with the bias and ReLU fused; other activations run on the row afterwards. Bit-identical to <see cref="Infer"/>
     /// with a batch of one.</remarks>
     internal override void InferRow(ReadOnlySpan<T> input, Span<T> output)
