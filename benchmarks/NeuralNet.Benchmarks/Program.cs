@@ -7,7 +7,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace NeuralNet.Benchmarks;
 
 /// <summary>
-/// Entry point: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*'</c>.
+/// Entry point: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*'</c>
+/// (<c>-- predict-alternated</c> runs <c>PredictAlternated</c> instead, when the baseline DLL is present).
 /// Short in-process jobs (1 launch, 2 warm-ups, 5 measured iterations of about 150 ms) keep the whole suite to a few
 /// minutes; the Median, GFLOP/s and % of peak columns are added to every table.
 /// </summary>
@@ -15,6 +16,14 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+#if HAS_BASELINE
+        if (args.Length > 0 && args[0] == "predict-alternated")
+        {
+            PredictAlternated.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400);
+            return;
+        }
+
+#endif
         Console.WriteLine($"// FMA peak per core, measured: {FmaPeak.SinglePerCore:F1} GFLOP/s FP32, {FmaPeak.DoublePerCore:F1} GFLOP/s FP64 ({FmaPeak.VectorBits}-bit vectors)");
         Job job = Job.Default
             .WithLaunchCount(1)

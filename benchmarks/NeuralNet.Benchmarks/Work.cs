@@ -33,7 +33,7 @@ public static class Work
                 return 2.0 * ReferenceStepMacs * EpochBenchmarks.Samples;
             case nameof(TrainerEpochBenchmarks):
                 return 2.0 * ReferenceStepMacs * 60_000;
-            case nameof(PredictBenchmarks):
+            case "PredictBenchmarks`1":
                 return 2.0 * ReferenceForwardMacs;
             default:
                 return null;

@@ -78,8 +78,21 @@ public sealed partial class Network<T>
     }
 
     /// <summary>Runs the network on one sample without allocating.</summary>
+    /// <remarks>
+    /// <para>After the first call on a thread, a call allocates nothing: the layers ping-pong between two halves of a
+    /// scratch array kept per thread, and dense layers run the single-row kernel (<c>Kernels/RowVectorKernels</c>: one
+    /// pass over each weight column as stored, bias and ReLU fused). Layers without a single-row path run their batch
+    /// inference on a batch of one.</para>
+    /// <para>The outputs are bit-identical to <see cref="Predict(Matrix{T})"/> of a one-row matrix (and to what this
+    /// method returned before it had a single-row kernel). Against the same sample as one row of a larger batch they agree
+    /// to within float rounding, not always bit for bit: the batch product sums each output over the inputs in one
+    /// sequential FMA chain per depth block, the one-row product in vector lanes that are added at the end (tests bound
+    /// the difference at a few ulps).</para>
+    /// <para>Safe to call from many threads at once and while the network trains (see the class remarks).</para>
+    /// </remarks>
     /// <param name="input">The sample, length <see cref="InputSize"/>.</param>
-    /// <param name="output">Destination, length at least <see cref="OutputSize"/>.</param>
+    /// <param name="output">Destination, length at least <see cref="OutputSize"/>; its first <see cref="OutputSize"/>
+    /// values are written.</param>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
     public void Predict(ReadOnlySpan<T> input, Span<T> output)
     {
@@ -93,21 +106,33 @@ public sealed partial class Network<T>
             throw new ArgumentException($"output has room for {output.Length} values but the network produces {OutputSize}.", nameof(output));
         }
 
-        T[] rented = ArrayPool<T>.Shared.Rent(2 * _maxWidth);
+        // Taken off the thread while in use, so a layer that predicts with another network on the same thread
+        // (a nested call) gets an array of its own instead of overwriting this one.
+        T[]? scratch = t_rowScratch;
+        t_rowScratch = null;
+        if (scratch is null || scratch.Length < 2 * _maxWidth)
+        {
+            scratch = new T[2 * _maxWidth];
+        }
+
         bool counted = Gate.EnterRead();
         try
         {
-            InferInto(input, 1, rented).CopyTo(output);
+            InferInto(input, 1, scratch).CopyTo(output);
         }
         finally
         {
             Gate.ExitRead(counted);
+            t_rowScratch = scratch;
         }
-
-        ArrayPool<T>.Shared.Return(rented);
     }
 
-    /// <summary>Ping-pongs the layers between the two halves of <paramref name="scratch"/>; returns the final output.</summary>
+    /// <summary>The calling thread's scratch for one-sample prediction (two layer widths), kept between calls.</summary>
+    [ThreadStatic]
+    private static T[]? t_rowScratch;
+
+    /// <summary>Ping-pongs the layers between the two halves of <paramref name="scratch"/>; returns the final output.
+    /// A batch of one takes each layer's single-row path.</summary>
     private Span<T> InferInto(ReadOnlySpan<T> input, int batchSize, Span<T> scratch)
     {
         int half = batchSize * _maxWidth;
@@ -115,7 +140,15 @@ public sealed partial class Network<T>
         for (int i = 0; i < _layers.Length; i++)
         {
             Span<T> next = scratch.Slice((i & 1) * half, batchSize * _layers[i].OutputSize);
-            _layers[i].Infer(i == 0 ? input : current, next, batchSize);
+            if (batchSize == 1)
+            {
+                _layers[i].InferRow(i == 0 ? input : current, next);
+            }
+            else
+            {
+                _layers[i].Infer(i == 0 ? input : current, next, batchSize);
+            }
+
             current = next;
         }
 

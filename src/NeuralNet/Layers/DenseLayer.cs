@@ -147,6 +147,21 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
         Activation.Forward<T>(z, z, batchSize);
     }
 
+    /// <inheritdoc />
+    /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads each weight once where it is stored,
+    /// with the bias and ReLU fused; other activations run on the row afterwards. Bit-identical to <see cref="Infer"/>
+    /// with a batch of one.</remarks>
+    internal override void InferRow(ReadOnlySpan<T> input, Span<T> output)
+    {
+        Span<T> z = output[..OutputSize];
+        bool rectify = ReferenceEquals(Activation, ReLU.Instance);
+        RowVectorKernels<T>.Affine(input, _weights.ValueArray, _bias.ValueArray, z, rectify);
+        if (!rectify && !ReferenceEquals(Activation, Identity.Instance))
+        {
+            Activation.Forward<T>(z, z, 1);
+        }
+    }
+
     private void Affine(ReadOnlySpan<T> input, Span<T> z, int batchSize)
     {
         // Z = X · W, then Z[:, j] += b[j] (one contiguous column per output unit).

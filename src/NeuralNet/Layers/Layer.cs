@@ -98,6 +98,12 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="batchSize">Rows of the batch.</param>
     public abstract void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize);
 
+    /// <summary>Inference on one sample: <see cref="Infer"/> with a batch of one, unless the layer has a faster single-row
+    /// path giving the same bits (dense layers). Safe to call from many threads at once.</summary>
+    /// <param name="input">The sample, length <see cref="InputSize"/>.</param>
+    /// <param name="output">Destination, length <see cref="OutputSize"/>.</param>
+    internal virtual void InferRow(ReadOnlySpan<T> input, Span<T> output) => Infer(input, output, 1);
+
     /// <summary>Sets initial parameter values. The builder calls it once, in layer order, from the network's seeded source;
     /// calling it again re-initialises the layer.</summary>
     /// <param name="random">The network's seeded source.</param>
