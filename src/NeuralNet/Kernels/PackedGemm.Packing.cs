@@ -1,0 +1,177 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNet.Kernels;
+
+// Packing of op(A) and op(B) into the panels the micro-kernels stream.
+internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Packs rows <c>[ic, ic+mc)</c>, depth <c>[pc, pc+kc)</c> of op(A) into <c>MR</c>-row panels: panel <c>q</c>
+    /// holds <c>op(A)[ic + q*MR + i, pc + p]</c> at <c>q*MR*kc + p*MR + i</c>, zero beyond the last row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(in Job job, int ic, int mc, int pc, int kc, T* dst, int mr)
+    {
+        nint lda = job.Lda;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            T* d = dst + (nint)ir * kc;
+            if (!job.TransposeA)
+            {
+                // op(A)[i, p] = a[i + p*lda]: each depth step copies one contiguous run of MR rows.
+                T* src = job.A + (ic + ir) + pc * lda;
+                if (rows == mr)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        CopyRun(src + p * lda, d + (nint)p * mr, mr);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * lda;
+                        T* dp = d + (nint)p * mr;
+                        int i = 0;
+                        for (; i < rows; i++) dp[i] = s[i];
+                        for (; i < mr; i++) dp[i] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                // op(A)[i, p] = a[p + i*lda]: row i of op(A) is stored column i of A, contiguous in p.
+                if (rows == mr)
+                {
+                    // Whole panel: read the MR column streams side by side so each depth step writes one
+                    // contiguous run of the panel (stores in order, loads from MR sequential streams).
+                    T* s = job.A + pc + (ic + ir) * lda;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* dp = d + (nint)p * mr;
+                        T* sp = s + p;
+                        for (int i = 0; i < mr; i++)
+                        {
+                            dp[i] = sp[i * lda];
+                        }
+                    }
+
+                    continue;
+                }
+
+                for (int i = 0; i < rows; i++)
+                {
+                    T* s = job.A + pc + (ic + ir + i) * lda;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[(nint)p * mr + i] = s[p];
+                    }
+                }
+
+                for (int i = rows; i < mr; i++)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[(nint)p * mr + i] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs depth <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c> of op(B) into <c>NR</c>-column panels: panel
+    /// <c>q</c> holds <c>op(B)[pc + p, jc + q*NR + j]</c> at <c>q*NR*kc + p*NR + j</c>, zero beyond the last column.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(in Job job, int pc, int kc, int jc, int nc, T* dst, int nr)
+    {
+        nint ldb = job.Ldb;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            T* d = dst + (nint)jr * kc;
+            if (!job.TransposeB && cols == 6)
+            {
+                // op(B)[p, j] = b[p + j*ldb]: six contiguous column streams read together, one contiguous row of
+                // the panel written per depth step (the common case of a full AVX2/AVX-512 panel).
+                T* s0 = job.B + pc + (jc + jr) * ldb;
+                T* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* dp = d + (nint)p * 6;
+                    dp[0] = s0[p];
+                    dp[1] = s1[p];
+                    dp[2] = s2[p];
+                    dp[3] = s3[p];
+                    dp[4] = s4[p];
+                    dp[5] = s5[p];
+                }
+            }
+            else if (!job.TransposeB)
+            {
+                // op(B)[p, j] = b[p + j*ldb]: column j is contiguous in p.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* s = job.B + pc + (jc + jr + j) * ldb;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[(nint)p * nr + j] = s[p];
+                    }
+                }
+
+                for (int j = cols; j < nr; j++)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[(nint)p * nr + j] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = b[j + p*ldb]: row p of op(B) is a contiguous run of stored column p.
+                T* src = job.B + (jc + jr) + pc * ldb;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s = src + p * ldb;
+                    T* dp = d + (nint)p * nr;
+                    int j = 0;
+                    for (; j < cols; j++) dp[j] = s[j];
+                    for (; j < nr; j++) dp[j] = T.Zero;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(T* src, T* dst, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                Vector256.Store(Vector256.Load(src + i), dst + i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= count - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                Vector128.Store(Vector128.Load(src + i), dst + i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            dst[i] = src[i];
+        }
+    }
+}
