@@ -18,6 +18,7 @@ public static class Work
         switch (name)
         {
             case "GemmBenchmarks`1":
+            case "GemmBeforeAfterBenchmarks`1":
             case nameof(GemmKernelBenchmarks):
                 (int m, int k, int n, _, _) = GemmShape.Parse((string)benchmarkCase.Parameters["Shape"]);
                 return 2.0 * m * k * n;

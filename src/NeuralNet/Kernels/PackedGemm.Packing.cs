@@ -47,6 +47,34 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             else
             {
                 // op(A)[i, p] = a[p + i*lda]: row i of op(A) is stored column i of A, contiguous in p.
+                if (rows == mr && Avx.IsSupported && mr % TransposeWidth == 0)
+                {
+                    // Whole panel, V x V blocks: V depth steps of V stored columns each, transposed in registers and
+                    // written as V runs of the panel.
+                    T* s = job.A + pc + (ic + ir) * lda;
+                    int v = TransposeWidth;
+                    int p = 0;
+                    for (; p <= kc - v; p += v)
+                    {
+                        for (int i = 0; i < mr; i += v)
+                        {
+                            TransposeBlock(s + p + i * lda, lda, d + (nint)p * mr + i, mr, v);
+                        }
+                    }
+
+                    for (; p < kc; p++)
+                    {
+                        T* dp = d + (nint)p * mr;
+                        T* sp = s + p;
+                        for (int i = 0; i < mr; i++)
+                        {
+                            dp[i] = sp[i * lda];
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (rows == mr)
                 {
                     // Whole panel: read the MR column streams side by side so each depth step writes one
@@ -103,7 +131,25 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                 // the panel written per depth step (the common case of a full AVX2/AVX-512 panel).
                 T* s0 = job.B + pc + (jc + jr) * ldb;
                 T* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb;
-                for (int p = 0; p < kc; p++)
+                int p = 0;
+                if (Avx.IsSupported)
+                {
+                    // V depth steps at a time, transposed in registers. Float: the 6 columns padded to 8, each
+                    // 8-wide store spills 2 zeros into the next run, which overwrites them (the last panel spills
+                    // into the buffer's slack). Double: columns 0-3 as a 4x4 block, columns 4-5 as 2x4.
+                    int v = TransposeWidth;
+                    for (; p <= kc - v; p += v)
+                    {
+                        T* dp = d + (nint)p * 6;
+                        TransposeBlock(s0 + p, ldb, dp, 6, 6);
+                        if (typeof(T) == typeof(double))
+                        {
+                            TransposeTwoColumns((double*)(s4 + p), ldb, (double*)(dp + 4));
+                        }
+                    }
+                }
+
+                for (; p < kc; p++)
                 {
                     T* dp = d + (nint)p * 6;
                     dp[0] = s0[p];
@@ -138,6 +184,28 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             {
                 // op(B)[p, j] = b[j + p*ldb]: row p of op(B) is a contiguous run of stored column p.
                 T* src = job.B + (jc + jr) + pc * ldb;
+                if (cols == 6)
+                {
+                    // A full 6-wide row per depth step: 4 + 2 floats or 4 + 2 doubles in two vector moves.
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * ldb;
+                        T* dp = d + (nint)p * 6;
+                        if (sizeof(T) == 4)
+                        {
+                            Vector128.Store(Vector128.Load(s), dp);
+                            *(ulong*)(dp + 4) = *(ulong*)(s + 4);
+                        }
+                        else
+                        {
+                            Vector256.Store(Vector256.Load(s), dp);
+                            Vector128.Store(Vector128.Load(s + 4), dp + 4);
+                        }
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     T* s = src + p * ldb;

@@ -66,7 +66,8 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         int mcNeed = Math.Min(mcMax, RoundUp(r1 - r0, mr));
         int ncNeed = Math.Min(ncMax, RoundUp(c1 - c0, nr));
         T* packA = Buffer(ref s_packA, mcNeed * kcMax);
-        T* packB = Buffer(ref s_packB, ncNeed * kcMax);
+        // Slack: a float B panel packed by 8-wide transposes writes two padding elements past its end.
+        T* packB = Buffer(ref s_packB, ncNeed * kcMax + 8);
         T* tile = stackalloc T[mr * nr];
         delegate*<int, T*, T*, T*, void> kernel = job.Path switch
         {
