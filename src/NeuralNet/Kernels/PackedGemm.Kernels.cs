@@ -9,6 +9,44 @@ namespace NeuralNet.Kernels;
 // Micro-kernels: acc[MR x NR] = sum over p of Apanel[:, p] * Bpanel[p, :], written to the tile.
 internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // Epilogue of every kernel: dst = alpha*acc + scale*dst, or alpha*acc when dst is not read, with a separate
+    // multiply and add, exactly the operations of Store. A full tile goes straight into C; an edge tile goes to a
+    // scratch tile with alpha = 1 and no read (alpha*acc is then acc itself) and Store finishes it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector128<T> acc, T* dst, Vector128<T> alpha, Vector128<T> scale, bool readC)
+    {
+        Vector128<T> r = acc * alpha;
+        if (readC)
+        {
+            r += scale * Vector128.Load(dst);
+        }
+
+        r.Store(dst);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector256<T> acc, T* dst, Vector256<T> alpha, Vector256<T> scale, bool readC)
+    {
+        Vector256<T> r = acc * alpha;
+        if (readC)
+        {
+            r += scale * Vector256.Load(dst);
+        }
+
+        r.Store(dst);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector512<T> acc, T* dst, Vector512<T> alpha, Vector512<T> scale, bool readC)
+    {
+        Vector512<T> r = acc * alpha;
+        if (readC)
+        {
+            r += scale * Vector512.Load(dst);
+        }
+
+        r.Store(dst);
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> Fma256(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
@@ -22,7 +60,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>AVX2+FMA: 2 ymm of rows x 6 columns = 12 accumulators, 2 A loads and 6 broadcasts per depth step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx2(int kc, T* a, T* b, T* tile)
+    private static void KernelAvx2(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector256<T>.Count;
         Vector256<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
@@ -100,13 +138,14 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             c15 = Fma256(a1, bb, c15);
         }
 
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
-        c04.Store(tile + 4 * mr); c14.Store(tile + 4 * mr + v);
-        c05.Store(tile + 5 * mr); c15.Store(tile + 5 * mr + v);
+        var alphaV = Vector256.Create(alpha);
+        var scaleV = Vector256.Create(scale);
+        Put(c00, c, alphaV, scaleV, readC); Put(c10, c + v, alphaV, scaleV, readC);
+        Put(c01, c + ldc, alphaV, scaleV, readC); Put(c11, c + ldc + v, alphaV, scaleV, readC);
+        Put(c02, c + 2 * ldc, alphaV, scaleV, readC); Put(c12, c + 2 * ldc + v, alphaV, scaleV, readC);
+        Put(c03, c + 3 * ldc, alphaV, scaleV, readC); Put(c13, c + 3 * ldc + v, alphaV, scaleV, readC);
+        Put(c04, c + 4 * ldc, alphaV, scaleV, readC); Put(c14, c + 4 * ldc + v, alphaV, scaleV, readC);
+        Put(c05, c + 5 * ldc, alphaV, scaleV, readC); Put(c15, c + 5 * ldc + v, alphaV, scaleV, readC);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -124,7 +163,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>AVX-512F: the AVX2 kernel's shape on zmm registers (2 vectors of rows x 6 columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx512(int kc, T* a, T* b, T* tile)
+    private static void KernelAvx512(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector512<T>.Count;
         Vector512<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
@@ -155,13 +194,14 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             b += 6;
         }
 
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
-        c04.Store(tile + 4 * mr); c14.Store(tile + 4 * mr + v);
-        c05.Store(tile + 5 * mr); c15.Store(tile + 5 * mr + v);
+        var alphaV = Vector512.Create(alpha);
+        var scaleV = Vector512.Create(scale);
+        Put(c00, c, alphaV, scaleV, readC); Put(c10, c + v, alphaV, scaleV, readC);
+        Put(c01, c + ldc, alphaV, scaleV, readC); Put(c11, c + ldc + v, alphaV, scaleV, readC);
+        Put(c02, c + 2 * ldc, alphaV, scaleV, readC); Put(c12, c + 2 * ldc + v, alphaV, scaleV, readC);
+        Put(c03, c + 3 * ldc, alphaV, scaleV, readC); Put(c13, c + 3 * ldc + v, alphaV, scaleV, readC);
+        Put(c04, c + 4 * ldc, alphaV, scaleV, readC); Put(c14, c + 4 * ldc + v, alphaV, scaleV, readC);
+        Put(c05, c + 5 * ldc, alphaV, scaleV, readC); Put(c15, c + 5 * ldc + v, alphaV, scaleV, readC);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -178,7 +218,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>Portable <c>Vector128</c> kernel (SSE2, ARM64 NEON, or the software fallback): 2 vectors of rows x 4 columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelPortable(int kc, T* a, T* b, T* tile)
+    private static void KernelPortable(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector128<T>.Count;
         Vector128<T> c00 = default, c10 = default, c01 = default, c11 = default;
@@ -203,10 +243,11 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             b += 4;
         }
 
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
+        var alphaV = Vector128.Create(alpha);
+        var scaleV = Vector128.Create(scale);
+        Put(c00, c, alphaV, scaleV, readC); Put(c10, c + v, alphaV, scaleV, readC);
+        Put(c01, c + ldc, alphaV, scaleV, readC); Put(c11, c + ldc + v, alphaV, scaleV, readC);
+        Put(c02, c + 2 * ldc, alphaV, scaleV, readC); Put(c12, c + 2 * ldc + v, alphaV, scaleV, readC);
+        Put(c03, c + 3 * ldc, alphaV, scaleV, readC); Put(c13, c + 3 * ldc + v, alphaV, scaleV, readC);
     }
 }

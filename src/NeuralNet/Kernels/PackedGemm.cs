@@ -69,7 +69,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         // Slack: a float B panel packed by 8-wide transposes writes two padding elements past its end.
         T* packB = Buffer(ref s_packB, ncNeed * kcMax + 8);
         T* tile = stackalloc T[mr * nr];
-        delegate*<int, T*, T*, T*, void> kernel = job.Path switch
+        delegate*<int, T*, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
         {
             GemmPath.Avx512 => &KernelAvx512,
             GemmPath.Avx2 => &KernelAvx2,
@@ -83,6 +83,8 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             {
                 int kc = Math.Min(kcMax, job.K - pc);
                 bool first = pc == 0;
+                bool readC = !first || !T.IsZero(job.Beta);
+                T scaleC = first ? job.Beta : T.One;
                 PackB(in job, pc, kc, jc, nc, packB, nr);
                 for (int ic = r0; ic < r1; ic += mcMax)
                 {
@@ -95,9 +97,16 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mEdge = Math.Min(mr, mc - ir);
-                            kernel(kc, packA + (nint)ir * kc, bPanel, tile);
                             T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
-                            Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                            if (mEdge == mr && nEdge == nr)
+                            {
+                                kernel(kc, packA + (nint)ir * kc, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
+                            }
+                            else
+                            {
+                                kernel(kc, packA + (nint)ir * kc, bPanel, tile, mr, T.One, T.Zero, false);
+                                Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                            }
                         }
                     }
                 }
