@@ -186,21 +186,9 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                 T* src = job.B + (jc + jr) + pc * ldb;
                 if (cols == 6)
                 {
-                    // A full 6-wide row per depth step: 4 + 2 floats or 4 + 2 doubles in two vector moves.
                     for (int p = 0; p < kc; p++)
                     {
-                        T* s = src + p * ldb;
-                        T* dp = d + (nint)p * 6;
-                        if (sizeof(T) == 4)
-                        {
-                            Vector128.Store(Vector128.Load(s), dp);
-                            *(ulong*)(dp + 4) = *(ulong*)(s + 4);
-                        }
-                        else
-                        {
-                            Vector256.Store(Vector256.Load(s), dp);
-                            Vector128.Store(Vector128.Load(s + 4), dp + 4);
-                        }
+                        CopySix(src + p * ldb, d + (nint)p * 6);
                     }
 
                     continue;
@@ -215,6 +203,22 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                     for (; j < nr; j++) dp[j] = T.Zero;
                 }
             }
+        }
+    }
+
+    /// <summary>Copies 6 contiguous elements: 4 + 2 floats or 4 + 2 doubles in two vector moves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopySix(T* s, T* d)
+    {
+        if (sizeof(T) == 4)
+        {
+            Vector128.Store(Vector128.Load(s), d);
+            *(ulong*)(d + 4) = *(ulong*)(s + 4);
+        }
+        else
+        {
+            Vector256.Store(Vector256.Load(s), d);
+            Vector128.Store(Vector128.Load(s + 4), d + 4);
         }
     }
 

@@ -85,7 +85,14 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                 bool first = pc == 0;
                 bool readC = !first || !T.IsZero(job.Beta);
                 T scaleC = first ? job.Beta : T.One;
-                PackB(in job, pc, kc, jc, nc, packB, nr);
+                // One row block (m up to MC, e.g. a batch of 128): each B panel is packed just before the kernels
+                // use it and is still in L1 when they do, instead of packing all of B up front and reading it back.
+                bool panelByPanel = r1 - r0 <= mcMax;
+                if (!panelByPanel)
+                {
+                    PackB(in job, pc, kc, jc, nc, packB, nr);
+                }
+
                 for (int ic = r0; ic < r1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, r1 - ic);
@@ -94,6 +101,12 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                     {
                         int nEdge = Math.Min(nr, nc - jr);
                         T* bPanel = packB + (nint)jr * kc;
+                        if (panelByPanel)
+                        {
+                            PackB(in job, pc, kc, jc + jr, nEdge, packB, nr);
+                            bPanel = packB;
+                        }
+
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mEdge = Math.Min(mr, mc - ir);
