@@ -13,35 +13,57 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// Packs rows <c>[ic, ic+mc)</c>, depth <c>[pc, pc+kc)</c> of op(A) into <c>MR</c>-row panels: panel <c>q</c>
     /// holds <c>op(A)[ic + q*MR + i, pc + p]</c> at <c>q*MR*kc + p*MR + i</c>, zero beyond the last row.
     /// </summary>
+    /// <summary>Columns of A ahead of the one being packed whose lines are requested.</summary>
+    private const int PrefetchDistance = 12;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Job job, int ic, int mc, int pc, int kc, T* dst, int mr)
     {
         nint lda = job.Lda;
-        for (int ir = 0; ir < mc; ir += mr)
+        int ir0 = 0;
+        if (!job.TransposeA)
+        {
+            // op(A)[i, p] = a[i + p*lda]: the full panels' rows of one stored column are one contiguous run, read
+            // in order and dealt out MR at a time, while the run PrefetchDistance columns ahead is requested (a
+            // tall A such as an im2col matrix puts every column on another page, beyond the hardware prefetchers).
+            int full = mc / mr * mr;
+            T* src = job.A + ic + pc * lda;
+            for (int p = 0; p < kc; p++)
+            {
+                T* s = src + p * lda;
+                if (Sse.IsSupported && p + PrefetchDistance < kc)
+                {
+                    T* ahead = s + PrefetchDistance * lda;
+                    for (int i = 0; i < full; i += 64 / sizeof(T))
+                    {
+                        Sse.Prefetch0(ahead + i);
+                    }
+                }
+
+                for (int ir = 0; ir < full; ir += mr)
+                {
+                    CopyRun(s + ir, dst + (nint)ir * kc + (nint)p * mr, mr);
+                }
+            }
+
+            ir0 = full;
+        }
+
+        for (int ir = ir0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             T* d = dst + (nint)ir * kc;
             if (!job.TransposeA)
             {
-                // op(A)[i, p] = a[i + p*lda]: each depth step copies one contiguous run of MR rows.
+                // The last, partial panel: MR-row runs padded with zeros.
                 T* src = job.A + (ic + ir) + pc * lda;
-                if (rows == mr)
+                for (int p = 0; p < kc; p++)
                 {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        CopyRun(src + p * lda, d + (nint)p * mr, mr);
-                    }
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        T* s = src + p * lda;
-                        T* dp = d + (nint)p * mr;
-                        int i = 0;
-                        for (; i < rows; i++) dp[i] = s[i];
-                        for (; i < mr; i++) dp[i] = T.Zero;
-                    }
+                    T* s = src + p * lda;
+                    T* dp = d + (nint)p * mr;
+                    int i = 0;
+                    for (; i < rows; i++) dp[i] = s[i];
+                    for (; i < mr; i++) dp[i] = T.Zero;
                 }
             }
             else
