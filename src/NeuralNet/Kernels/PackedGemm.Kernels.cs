@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
-// Micro-kernels: acc[MR x NR] = sum over p of Apanel[:, p] * Bpanel[p, :], written to the tile.
+// Micro-kernels: acc[MR x NR] = sum over p of Apanel[:, p] * Bpanel[p, :], then dst = alpha*acc (+ scale*dst).
 internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // Epilogue of every kernel: dst = alpha*acc + scale*dst, or alpha*acc when dst is not read, with a separate
