@@ -25,6 +25,13 @@ public static class Program
 
 #endif
         Console.WriteLine($"// FMA peak per core, measured: {FmaPeak.SinglePerCore:F1} GFLOP/s FP32, {FmaPeak.DoublePerCore:F1} GFLOP/s FP64 ({FmaPeak.VectorBits}-bit vectors)");
+#if HAS_BASELINE
+        if (args.Length > 0 && args[0] == "--gemm-alternate")
+        {
+            GemmAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
+            return;
+        }
+#endif
         Job job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(2)

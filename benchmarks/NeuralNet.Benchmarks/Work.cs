@@ -18,6 +18,7 @@ public static class Work
         switch (name)
         {
             case "GemmBenchmarks`1":
+            case "GemmBeforeAfterBenchmarks`1":
             case nameof(GemmKernelBenchmarks):
                 (int m, int k, int n, _, _) = GemmShape.Parse((string)benchmarkCase.Parameters["Shape"]);
                 return 2.0 * m * k * n;
@@ -27,6 +28,9 @@ public static class Work
             case nameof(ConvBenchmarks):
                 double convMacs = ConvBenchmarks.ForwardMacs((string)benchmarkCase.Parameters["Layer"]);
                 return 2.0 * convMacs * (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(ConvBenchmarks.Forward) ? 1 : 2);
+            case "ConvBeforeAfterBenchmarks":
+                bool forward = benchmarkCase.Descriptor.WorkloadMethod.Name.StartsWith("Forward", StringComparison.Ordinal);
+                return 2.0 * ConvBenchmarks.ForwardMacs("conv2") * (forward ? 1 : 2);
             case nameof(TrainingStepBenchmarks):
                 return 2.0 * ReferenceStepMacs * TrainingStepBenchmarks.Batch;
             case nameof(EpochBenchmarks):

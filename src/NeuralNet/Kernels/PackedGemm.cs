@@ -20,7 +20,7 @@ namespace NeuralNet.Kernels;
 /// The hot methods skip tiered compilation (<c>AggressiveOptimization</c>): their unoptimised tier-0 code is some
 /// 30 times slower, which would make the first training batches crawl.
 /// </remarks>
-internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Depth of a packed block: a <c>KC x NR</c> panel of B (6 KiB in float) stays in L1.</summary>
     internal const int KC = 256;
@@ -66,9 +66,10 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         int mcNeed = Math.Min(mcMax, RoundUp(r1 - r0, mr));
         int ncNeed = Math.Min(ncMax, RoundUp(c1 - c0, nr));
         T* packA = Buffer(ref s_packA, mcNeed * kcMax);
-        T* packB = Buffer(ref s_packB, ncNeed * kcMax);
+        // Slack: a float B panel packed by 8-wide transposes writes two padding elements past its end.
+        T* packB = Buffer(ref s_packB, ncNeed * kcMax + 8);
         T* tile = stackalloc T[mr * nr];
-        delegate*<int, T*, T*, T*, void> kernel = job.Path switch
+        delegate*<int, T*, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
         {
             GemmPath.Avx512 => &KernelAvx512,
             GemmPath.Avx2 => &KernelAvx2,
@@ -82,7 +83,16 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
             {
                 int kc = Math.Min(kcMax, job.K - pc);
                 bool first = pc == 0;
-                PackB(in job, pc, kc, jc, nc, packB, nr);
+                bool readC = !first || !T.IsZero(job.Beta);
+                T scaleC = first ? job.Beta : T.One;
+                // One row block (m up to MC, e.g. a batch of 128): each B panel is packed just before the kernels
+                // use it and is still in L1 when they do, instead of packing all of B up front and reading it back.
+                bool panelByPanel = r1 - r0 <= mcMax;
+                if (!panelByPanel)
+                {
+                    PackB(in job, pc, kc, jc, nc, packB, nr);
+                }
+
                 for (int ic = r0; ic < r1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, r1 - ic);
@@ -91,12 +101,25 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
                     {
                         int nEdge = Math.Min(nr, nc - jr);
                         T* bPanel = packB + (nint)jr * kc;
+                        if (panelByPanel)
+                        {
+                            PackB(in job, pc, kc, jc + jr, nEdge, packB, nr);
+                            bPanel = packB;
+                        }
+
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mEdge = Math.Min(mr, mc - ir);
-                            kernel(kc, packA + (nint)ir * kc, bPanel, tile);
                             T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
-                            Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                            if (mEdge == mr && nEdge == nr)
+                            {
+                                kernel(kc, packA + (nint)ir * kc, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
+                            }
+                            else
+                            {
+                                kernel(kc, packA + (nint)ir * kc, bPanel, tile, mr, T.One, T.Zero, false);
+                                Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                            }
                         }
                     }
                 }
@@ -115,172 +138,6 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
         }
 
         return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-    }
-
-    /// <summary>
-    /// Packs rows <c>[ic, ic+mc)</c>, depth <c>[pc, pc+kc)</c> of op(A) into <c>MR</c>-row panels: panel <c>q</c>
-    /// holds <c>op(A)[ic + q*MR + i, pc + p]</c> at <c>q*MR*kc + p*MR + i</c>, zero beyond the last row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(in Job job, int ic, int mc, int pc, int kc, T* dst, int mr)
-    {
-        nint lda = job.Lda;
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            T* d = dst + (nint)ir * kc;
-            if (!job.TransposeA)
-            {
-                // op(A)[i, p] = a[i + p*lda]: each depth step copies one contiguous run of MR rows.
-                T* src = job.A + (ic + ir) + pc * lda;
-                if (rows == mr)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        CopyRun(src + p * lda, d + (nint)p * mr, mr);
-                    }
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        T* s = src + p * lda;
-                        T* dp = d + (nint)p * mr;
-                        int i = 0;
-                        for (; i < rows; i++) dp[i] = s[i];
-                        for (; i < mr; i++) dp[i] = T.Zero;
-                    }
-                }
-            }
-            else
-            {
-                // op(A)[i, p] = a[p + i*lda]: row i of op(A) is stored column i of A, contiguous in p.
-                if (rows == mr)
-                {
-                    // Whole panel: read the MR column streams side by side so each depth step writes one
-                    // contiguous run of the panel (stores in order, loads from MR sequential streams).
-                    T* s = job.A + pc + (ic + ir) * lda;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        T* dp = d + (nint)p * mr;
-                        T* sp = s + p;
-                        for (int i = 0; i < mr; i++)
-                        {
-                            dp[i] = sp[i * lda];
-                        }
-                    }
-
-                    continue;
-                }
-
-                for (int i = 0; i < rows; i++)
-                {
-                    T* s = job.A + pc + (ic + ir + i) * lda;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[(nint)p * mr + i] = s[p];
-                    }
-                }
-
-                for (int i = rows; i < mr; i++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[(nint)p * mr + i] = T.Zero;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packs depth <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c> of op(B) into <c>NR</c>-column panels: panel
-    /// <c>q</c> holds <c>op(B)[pc + p, jc + q*NR + j]</c> at <c>q*NR*kc + p*NR + j</c>, zero beyond the last column.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(in Job job, int pc, int kc, int jc, int nc, T* dst, int nr)
-    {
-        nint ldb = job.Ldb;
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int cols = Math.Min(nr, nc - jr);
-            T* d = dst + (nint)jr * kc;
-            if (!job.TransposeB && cols == 6)
-            {
-                // op(B)[p, j] = b[p + j*ldb]: six contiguous column streams read together, one contiguous row of
-                // the panel written per depth step (the common case of a full AVX2/AVX-512 panel).
-                T* s0 = job.B + pc + (jc + jr) * ldb;
-                T* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* dp = d + (nint)p * 6;
-                    dp[0] = s0[p];
-                    dp[1] = s1[p];
-                    dp[2] = s2[p];
-                    dp[3] = s3[p];
-                    dp[4] = s4[p];
-                    dp[5] = s5[p];
-                }
-            }
-            else if (!job.TransposeB)
-            {
-                // op(B)[p, j] = b[p + j*ldb]: column j is contiguous in p.
-                for (int j = 0; j < cols; j++)
-                {
-                    T* s = job.B + pc + (jc + jr + j) * ldb;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[(nint)p * nr + j] = s[p];
-                    }
-                }
-
-                for (int j = cols; j < nr; j++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[(nint)p * nr + j] = T.Zero;
-                    }
-                }
-            }
-            else
-            {
-                // op(B)[p, j] = b[j + p*ldb]: row p of op(B) is a contiguous run of stored column p.
-                T* src = job.B + (jc + jr) + pc * ldb;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* s = src + p * ldb;
-                    T* dp = d + (nint)p * nr;
-                    int j = 0;
-                    for (; j < cols; j++) dp[j] = s[j];
-                    for (; j < nr; j++) dp[j] = T.Zero;
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun(T* src, T* dst, int count)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= count - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                Vector256.Store(Vector256.Load(src + i), dst + i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= count - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                Vector128.Store(Vector128.Load(src + i), dst + i);
-            }
-        }
-
-        for (; i < count; i++)
-        {
-            dst[i] = src[i];
-        }
     }
 
     /// <summary>
@@ -325,208 +182,5 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, IFloatingPointIe
                 cj[i] = v;
             }
         }
-    }
-
-    // ---- Micro-kernels: acc[MR x NR] = sum over p of Apanel[:, p] * Bpanel[p, :], written to the tile. ----
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma256(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-
-        return Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
-
-    /// <summary>AVX2+FMA: 2 ymm of rows x 6 columns = 12 accumulators, 2 A loads and 6 broadcasts per depth step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx2(int kc, T* a, T* b, T* tile)
-    {
-        int v = Vector256<T>.Count;
-        Vector256<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
-        Vector256<T> c03 = default, c13 = default, c04 = default, c14 = default, c05 = default, c15 = default;
-        // Two depth steps per trip halve the loop overhead (pointer bumps, compare, branch) per 24 FMAs.
-        Vector256<T> a0, a1, bb;
-        int p = 0;
-        for (; p + 1 < kc; p += 2)
-        {
-            a0 = Vector256.Load(a);
-            a1 = Vector256.Load(a + v);
-            bb = Vector256.Create(b[0]);
-            c00 = Fma256(a0, bb, c00);
-            c10 = Fma256(a1, bb, c10);
-            bb = Vector256.Create(b[1]);
-            c01 = Fma256(a0, bb, c01);
-            c11 = Fma256(a1, bb, c11);
-            bb = Vector256.Create(b[2]);
-            c02 = Fma256(a0, bb, c02);
-            c12 = Fma256(a1, bb, c12);
-            bb = Vector256.Create(b[3]);
-            c03 = Fma256(a0, bb, c03);
-            c13 = Fma256(a1, bb, c13);
-            bb = Vector256.Create(b[4]);
-            c04 = Fma256(a0, bb, c04);
-            c14 = Fma256(a1, bb, c14);
-            bb = Vector256.Create(b[5]);
-            c05 = Fma256(a0, bb, c05);
-            c15 = Fma256(a1, bb, c15);
-            a0 = Vector256.Load(a + 2 * v);
-            a1 = Vector256.Load(a + 2 * v + v);
-            bb = Vector256.Create(b[6]);
-            c00 = Fma256(a0, bb, c00);
-            c10 = Fma256(a1, bb, c10);
-            bb = Vector256.Create(b[7]);
-            c01 = Fma256(a0, bb, c01);
-            c11 = Fma256(a1, bb, c11);
-            bb = Vector256.Create(b[8]);
-            c02 = Fma256(a0, bb, c02);
-            c12 = Fma256(a1, bb, c12);
-            bb = Vector256.Create(b[9]);
-            c03 = Fma256(a0, bb, c03);
-            c13 = Fma256(a1, bb, c13);
-            bb = Vector256.Create(b[10]);
-            c04 = Fma256(a0, bb, c04);
-            c14 = Fma256(a1, bb, c14);
-            bb = Vector256.Create(b[11]);
-            c05 = Fma256(a0, bb, c05);
-            c15 = Fma256(a1, bb, c15);
-            a += 4 * v;
-            b += 12;
-        }
-
-        if (p < kc)
-        {
-            a0 = Vector256.Load(a);
-            a1 = Vector256.Load(a + v);
-            bb = Vector256.Create(b[0]);
-            c00 = Fma256(a0, bb, c00);
-            c10 = Fma256(a1, bb, c10);
-            bb = Vector256.Create(b[1]);
-            c01 = Fma256(a0, bb, c01);
-            c11 = Fma256(a1, bb, c11);
-            bb = Vector256.Create(b[2]);
-            c02 = Fma256(a0, bb, c02);
-            c12 = Fma256(a1, bb, c12);
-            bb = Vector256.Create(b[3]);
-            c03 = Fma256(a0, bb, c03);
-            c13 = Fma256(a1, bb, c13);
-            bb = Vector256.Create(b[4]);
-            c04 = Fma256(a0, bb, c04);
-            c14 = Fma256(a1, bb, c14);
-            bb = Vector256.Create(b[5]);
-            c05 = Fma256(a0, bb, c05);
-            c15 = Fma256(a1, bb, c15);
-        }
-
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
-        c04.Store(tile + 4 * mr); c14.Store(tile + 4 * mr + v);
-        c05.Store(tile + 5 * mr); c15.Store(tile + 5 * mr + v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma512(Vector512<T> a, Vector512<T> b, Vector512<T> c)
-    {
-        // One vfmadd on AVX-512 hardware; elsewhere the runtime's exact software fallback, which is slow but lets
-        // the tests check this kernel's tile layout on machines without AVX-512.
-        if (typeof(T) == typeof(float))
-        {
-            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-
-        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
-
-    /// <summary>AVX-512F: the AVX2 kernel's shape on zmm registers (2 vectors of rows x 6 columns).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx512(int kc, T* a, T* b, T* tile)
-    {
-        int v = Vector512<T>.Count;
-        Vector512<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
-        Vector512<T> c03 = default, c13 = default, c04 = default, c14 = default, c05 = default, c15 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector512<T> a0 = Vector512.Load(a);
-            Vector512<T> a1 = Vector512.Load(a + v);
-            Vector512<T> bb = Vector512.Create(b[0]);
-            c00 = Fma512(a0, bb, c00);
-            c10 = Fma512(a1, bb, c10);
-            bb = Vector512.Create(b[1]);
-            c01 = Fma512(a0, bb, c01);
-            c11 = Fma512(a1, bb, c11);
-            bb = Vector512.Create(b[2]);
-            c02 = Fma512(a0, bb, c02);
-            c12 = Fma512(a1, bb, c12);
-            bb = Vector512.Create(b[3]);
-            c03 = Fma512(a0, bb, c03);
-            c13 = Fma512(a1, bb, c13);
-            bb = Vector512.Create(b[4]);
-            c04 = Fma512(a0, bb, c04);
-            c14 = Fma512(a1, bb, c14);
-            bb = Vector512.Create(b[5]);
-            c05 = Fma512(a0, bb, c05);
-            c15 = Fma512(a1, bb, c15);
-            a += 2 * v;
-            b += 6;
-        }
-
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
-        c04.Store(tile + 4 * mr); c14.Store(tile + 4 * mr + v);
-        c05.Store(tile + 5 * mr); c15.Store(tile + 5 * mr + v);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<T> MulAdd128(Vector128<T> a, Vector128<T> b, Vector128<T> c)
-    {
-        // MultiplyAddEstimate: one fused instruction where the hardware has it (NEON fmla, FMA3), else multiply then add.
-        if (typeof(T) == typeof(float))
-        {
-            return Vector128.MultiplyAddEstimate(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-
-        return Vector128.MultiplyAddEstimate(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
-
-    /// <summary>Portable <c>Vector128</c> kernel (SSE2, ARM64 NEON, or the software fallback): 2 vectors of rows x 4 columns.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelPortable(int kc, T* a, T* b, T* tile)
-    {
-        int v = Vector128<T>.Count;
-        Vector128<T> c00 = default, c10 = default, c01 = default, c11 = default;
-        Vector128<T> c02 = default, c12 = default, c03 = default, c13 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector128<T> a0 = Vector128.Load(a);
-            Vector128<T> a1 = Vector128.Load(a + v);
-            Vector128<T> bb = Vector128.Create(b[0]);
-            c00 = MulAdd128(a0, bb, c00);
-            c10 = MulAdd128(a1, bb, c10);
-            bb = Vector128.Create(b[1]);
-            c01 = MulAdd128(a0, bb, c01);
-            c11 = MulAdd128(a1, bb, c11);
-            bb = Vector128.Create(b[2]);
-            c02 = MulAdd128(a0, bb, c02);
-            c12 = MulAdd128(a1, bb, c12);
-            bb = Vector128.Create(b[3]);
-            c03 = MulAdd128(a0, bb, c03);
-            c13 = MulAdd128(a1, bb, c13);
-            a += 2 * v;
-            b += 4;
-        }
-
-        int mr = 2 * v;
-        c00.Store(tile); c10.Store(tile + v);
-        c01.Store(tile + mr); c11.Store(tile + mr + v);
-        c02.Store(tile + 2 * mr); c12.Store(tile + 2 * mr + v);
-        c03.Store(tile + 3 * mr); c13.Store(tile + 3 * mr + v);
     }
 }

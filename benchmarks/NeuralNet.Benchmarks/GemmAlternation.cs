@@ -1,0 +1,84 @@
+#if HAS_BASELINE
+extern alias Baseline;
+
+using System.Diagnostics;
+using System.Numerics;
+using NeuralNet.Kernels;
+using B = Baseline::NeuralNet.Kernels;
+
+namespace NeuralNet.Benchmarks;
+
+/// <summary>
+/// <see cref="GemmBeforeAfterBenchmarks{T}"/>'s products timed with the two builds strictly alternated (41 rounds of
+/// before, after; a few products per sample), for a machine whose load moves faster than a BenchmarkDotNet case
+/// lasts: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --gemm-alternate THREADS</c>.
+/// Prints median and best samples as % of <c>threads x</c> the per-core peak of this Zen 5 measured on a quiet
+/// machine (219 GFLOP/s FP32, 110 FP64; <see cref="FmaPeak"/> reads low when the machine is busy), and whether the
+/// two builds gave the same bits.
+/// </summary>
+public static class GemmAlternation
+{
+    private const int Rounds = 41;
+    private const double SinglePeak = 219, DoublePeak = 110;
+    private static readonly string[] Shapes = ["128x784x256", "784x128x256 A^T", "128x256x784 B^T", "1024x1024x1024"];
+
+    public static void Run(int threads)
+    {
+        Gemm.MaxDegreeOfParallelism = threads;
+        B.Gemm.MaxDegreeOfParallelism = threads;
+        Run<float>(SinglePeak * threads, threads);
+        Run<double>(DoublePeak * threads, threads);
+    }
+
+    private static void Run<T>(double peak, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (string shape in Shapes)
+        {
+            (int m, int k, int n, bool ta, bool tb) = GemmShape.Parse(shape);
+            var random = new Random(1);
+            T[] a = Random<T>(m * k, random), b = Random<T>(k * n, random), before = new T[m * n], after = new T[m * n];
+            int lda = ta ? k : m, ldb = tb ? n : k;
+            double flops = 2.0 * m * n * k;
+            int reps = Math.Max(1, (int)(3e8 / flops));
+            var beforeTimes = new double[Rounds];
+            var afterTimes = new double[Rounds];
+            for (int round = 0; round < Rounds; round++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < reps; i++)
+                {
+                    B.Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, before, m);
+                }
+
+                beforeTimes[round] = Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
+                start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < reps; i++)
+                {
+                    Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, after, m);
+                }
+
+                afterTimes[round] = Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
+            }
+
+            Array.Sort(beforeTimes);
+            Array.Sort(afterTimes);
+            double Percent(double seconds) => 100 * flops / seconds / 1e9 / peak;
+            Console.WriteLine(
+                $"{typeof(T).Name,-6} {shape,-16} threads {threads}: median {Percent(beforeTimes[Rounds / 2]),5:F1}% -> {Percent(afterTimes[Rounds / 2]),5:F1}% " +
+                $"(x{beforeTimes[Rounds / 2] / afterTimes[Rounds / 2]:F2}), best {Percent(beforeTimes[0]),5:F1}% -> {Percent(afterTimes[0]),5:F1}%, " +
+                $"same bits: {before.AsSpan().SequenceEqual(after)}");
+        }
+    }
+
+    private static T[] Random<T>(int length, Random random) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateChecked(random.NextDouble() - 0.5);
+        }
+
+        return values;
+    }
+}
+#endif

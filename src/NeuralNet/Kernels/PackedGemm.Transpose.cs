@@ -1,0 +1,94 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNet.Kernels;
+
+// In-register transposes for packing: V x V blocks (V = 8 floats or 4 doubles, one ymm per row) read from V strided
+// streams and written as V contiguous runs. Packing is pure data movement, so none of this touches the arithmetic.
+internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Elements per ymm register: the side of a transposed block.</summary>
+    private static int TransposeWidth => Vector256<T>.Count;
+
+    /// <summary>
+    /// Reads <c>rows</c> runs <c>src[q*srcStride + t]</c>, <c>t &lt; V</c>, and writes run <c>t</c> of the transpose,
+    /// <c>dst[t*dstStride + q] = src[q*srcStride + t]</c>, as one V-wide store per <c>t</c>. Rows past
+    /// <paramref name="rows"/> (6 of 8 for a float B panel) are taken as zeros, so each store then writes
+    /// <c>V - rows</c> padding elements past the run; the caller stores runs in increasing order and lets the next
+    /// run (or buffer slack) overwrite them. Requires AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeBlock(T* src, nint srcStride, T* dst, nint dstStride, int rows)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Transpose8((float*)src, srcStride, (float*)dst, dstStride, rows);
+        }
+        else
+        {
+            Transpose4((double*)src, srcStride, (double*)dst, dstStride);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* s, nint ss, float* d, nint ds, int rows)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ss);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * ss), r3 = Avx.LoadVector256(s + 3 * ss);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * ss), r5 = Avx.LoadVector256(s + 5 * ss);
+        Vector256<float> r6 = default, r7 = default;
+        if (rows == 8)
+        {
+            r6 = Avx.LoadVector256(s + 6 * ss);
+            r7 = Avx.LoadVector256(s + 7 * ss);
+        }
+
+        // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ds, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ds, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ds, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ds, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ds, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ds, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ds, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(double* s, nint ss, double* d, nint ds)
+    {
+        Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ss);
+        Vector256<double> r2 = Avx.LoadVector256(s + 2 * ss), r3 = Avx.LoadVector256(s + 3 * ss);
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store(d + ds, Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store(d + 2 * ds, Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store(d + 3 * ds, Avx.Permute2x128(t1, t3, 0x31));
+    }
+
+    /// <summary>
+    /// Double B panel, columns 4 and 5 of 6, four depth steps: <c>dst[t*6 + j] = src[j*srcStride + t]</c> for
+    /// <c>j &lt; 2, t &lt; 4</c>, one 128-bit store per depth step. Requires AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeTwoColumns(double* s, nint ss, double* d)
+    {
+        Vector256<double> c0 = Avx.LoadVector256(s), c1 = Avx.LoadVector256(s + ss);
+        Vector256<double> even = Avx.UnpackLow(c0, c1), odd = Avx.UnpackHigh(c0, c1);
+        Sse2.Store(d, even.GetLower());
+        Sse2.Store(d + 6, odd.GetLower());
+        Sse2.Store(d + 12, even.GetUpper());
+        Sse2.Store(d + 18, odd.GetUpper());
+    }
+}
