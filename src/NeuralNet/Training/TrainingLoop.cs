@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Layers;
 using NeuralNet.Metrics;
 using NeuralNet.Optimizers;
 
@@ -37,6 +39,9 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly BatchObjective<T> _objective;
     private readonly StepContext<T> _context;
     private readonly T[] _snapshot;
+    private readonly Optimizer? _guarded;
+    private double _maxValue = double.NaN;
+    private Trainer<T>? _owner;
     private readonly bool _higherIsBetter;
     private readonly EarlyStoppingOptions? _early;
     private int _rows;
@@ -63,13 +68,14 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
         : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
-            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights))
+            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights), null)
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
-    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights)
+    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics;
+    /// <paramref name="staging"/>, when not null, is reused for the row-major copy of the training inputs.</summary>
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights, T[]? staging)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -86,7 +92,8 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
         _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
         _step = step ?? LocalStep<T>.Instance;
-        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights);
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights, staging);
+        _guarded = _step is LocalStep<T> && !fullBatch ? _options.Optimizer as Optimizer : null;
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
@@ -98,6 +105,12 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>The network being trained.</summary>
     public Network<T> Network => _network;
+
+    /// <summary>The trainer that lent the staging buffer; it gets the buffer back when the run ends.</summary>
+    internal Trainer<T>? Owner
+    {
+        set => _owner = value;
+    }
 
     /// <summary>Early stopping's progress, readable between epochs.</summary>
     internal EarlyStoppingTracker<T> Early { get; private set; }
@@ -126,6 +139,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         finally
         {
             gate.EndTraining();
+            Interlocked.Exchange(ref _owner, null)?.ReturnStaging(_gatherer.Staging);
         }
     }
 
@@ -138,6 +152,8 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batches = _sampler.BatchCount;
         for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
         {
+            // The weights may have changed outside the loop (early stopping's restore, the progress sink).
+            _maxValue = double.NaN;
             long started = Stopwatch.GetTimestamp();
             _sampler.BeginEpoch(epoch);
             double lossSum = 0, rate = _options.Optimizer.LearningRate;
@@ -155,11 +171,15 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                 try
                 {
                     lossValue = PrepareStep(epoch, b, batches, out rate);
-                    await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
-                    if (!_network.ParameterSet.ValuesFinite())
+                    if (_guarded is not null)
                     {
-                        _network.ParameterSet.SetState(_snapshot);
-                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                        GuardedStep(epoch, b, batches, lossValue, rate);
+                    }
+                    else
+                    {
+                        _network.ParameterSet.CopyStateTo(_snapshot);
+                        await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
+                        ThrowIfNotFinite(epoch, b, lossValue, rate);
                     }
                 }
                 finally
@@ -170,7 +190,11 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                 lossSum += lossValue * _rows;
                 rowsSeen += _rows;
                 history.BatchesCompleted++;
-                onBatch?.Invoke(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+                if (onBatch is not null)
+                {
+                    onBatch(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+                    _maxValue = double.NaN;
+                }
             }
 
             if (EndEpoch(history, epoch, rowsSeen > 0 ? lossSum / rowsSeen : 0, rate, started, progress))
@@ -194,6 +218,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     private TrainingHistory Begin(int initialEpoch, EarlyStoppingState? earlyStopping)
     {
+        _maxValue = double.NaN;
         if (initialEpoch < 0 || initialEpoch >= _options.Epochs)
         {
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
@@ -223,7 +248,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>Gathers batch <paramref name="b"/>, sets the learning rate, computes loss and gradients, fills the step
-    /// context and snapshots the weights; returns the batch loss.</summary>
+    /// context; returns the batch loss.</summary>
     private double PrepareStep(int epoch, int b, int batches, out double rate)
     {
         ReadOnlySpan<int> indices = _sampler.GetBatch(b);
@@ -247,8 +272,75 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         context.RowIndices = RowIndices(indices);
         context.Loss = loss;
         context.LearningRate = rate;
-        _network.ParameterSet.CopyStateTo(_snapshot);
         return lossValue;
+    }
+
+    /// <summary>
+    /// The local step of a built-in optimiser with a flat update (<see cref="Optimizer.TryGuardedStep{T}"/>), without
+    /// copying the weights first. Why no copy is needed: the step runs only when the optimiser can bound every new value
+    /// below a quarter of the largest finite <typeparamref name="T"/>, from the gradients (scanned first: a NaN or ∞
+    /// refuses the step), its own state bound, and <see cref="_maxValue"/>, the largest weight magnitude. That last
+    /// figure comes out of the previous flat step for free and is trusted only while no code but this loop has run
+    /// since: it is forgotten at the start of every epoch (early stopping may have restored weights, the progress sink
+    /// may have changed them) and after every <c>onBatch</c> callback, and then recomputed with one pass over the
+    /// values. The forward and backward passes do not write the values. So a step that runs cannot leave a weight NaN or
+    /// infinite, and the weights before it never need restoring. When the bound cannot be given (huge gradients or
+    /// weights, ε = 0, an imported optimiser state not yet bounded), or the health monitor needs the weights before
+    /// the epoch's last step, the step falls back to the copy, the plain step and the finiteness check.
+    /// </summary>
+    private void GuardedStep(int epoch, int b, int batches, double lossValue, double rate)
+    {
+        ParameterSet<T> set = _network.ParameterSet;
+        _context.ClipGradients();
+        bool stepped = false;
+        if (_health is null || b < batches - 1)
+        {
+            if (double.IsNaN(_maxValue))
+            {
+                _maxValue = MaxAbsValue();
+            }
+
+            stepped = _guarded!.TryGuardedStep(set.Parameters, _maxValue, out _maxValue);
+            if (stepped && !double.IsFinite(_maxValue))
+            {
+                // Unreachable by the argument above; reported rather than trained on.
+                throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite although its bound said it could not");
+            }
+        }
+
+        if (!stepped)
+        {
+            set.CopyStateTo(_snapshot);
+            _guarded!.Step(set.Parameters, _context.Loss, null);
+            ThrowIfNotFinite(epoch, b, lossValue, rate);
+        }
+    }
+
+    /// <summary>Restores the copy taken before the step and throws when the step left a weight NaN or infinite;
+    /// otherwise records the largest weight magnitude for the next guarded step.</summary>
+    private void ThrowIfNotFinite(int epoch, int b, double lossValue, double rate)
+    {
+        _maxValue = MaxAbsValue();
+        if (!double.IsFinite(_maxValue))
+        {
+            _network.ParameterSet.SetState(_snapshot);
+            _maxValue = double.NaN;
+            throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+        }
+    }
+
+    /// <summary><c>max |θ|</c> over the trainable values: NaN when one is NaN, ∞ when one is infinite.</summary>
+    private double MaxAbsValue()
+    {
+        double max = 0;
+        IReadOnlyList<Parameter<T>> parameters = _network.ParameterSet.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            // Math.Max keeps a NaN.
+            max = Math.Max(max, double.CreateTruncating(TensorPrimitives.MaxMagnitude<T>(parameters[i].Value)));
+        }
+
+        return max;
     }
 
     /// <summary>The batch's row indices as memory the context can hold across an await (copied into a buffer that grows
