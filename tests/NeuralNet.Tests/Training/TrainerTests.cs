@@ -157,6 +157,26 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_StepOverflows_RestoresTheWeightsBeforeIt()
+    {
+        // Inputs near 1000 and targets of 1e6 give gradients near 1e9; with η = 1e300, θ - η g overflows to ∞ at the
+        // first step. The guarded step cannot bound it, so it runs with a copy of the weights, which the trainer
+        // restores before throwing.
+        var random = new RandomSource(4);
+        Matrix<double> x = Matrix<double>.Build.Dense(32, 3, (_, _) => 1000 + random.NextDouble());
+        Matrix<double> y = Matrix<double>.Build.Dense(32, 1, 1e6);
+        Network<double> network = LeastSquares.LinearNetwork();
+        double[] initial = LeastSquares.Weights(network);
+        var trainer = new Trainer<double>(new TrainerOptions { Epochs = 3, BatchSize = 8, Optimizer = new Sgd(1e300) });
+
+        TrainingDivergedException thrown = FluentActions.Invoking(() => trainer.Fit(network, x, y)).Should().Throw<TrainingDivergedException>().Which;
+
+        thrown.Message.Should().Contain("the step made a weight NaN or infinite");
+        (thrown.Epoch, thrown.Batch).Should().Be((1, 1));
+        LeastSquares.Weights(network).Should().Equal(initial);
+    }
+
+    [Fact]
     public void Fit_ResumedFromExportedState_MatchesUninterruptedRun()
     {
         var (x, y) = TwoMoons(60, 5);
