@@ -15,6 +15,14 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+#if HAS_BASELINE
+        if (args.Length > 0 && args[0] == "--alternate")
+        {
+            TrainerAlternation.Run(args.Length > 1 ? int.Parse(args[1]) : 6, args.Length > 2 ? int.Parse(args[2]) : 5);
+            return;
+        }
+
+#endif
         Console.WriteLine($"// FMA peak per core, measured: {FmaPeak.SinglePerCore:F1} GFLOP/s FP32, {FmaPeak.DoublePerCore:F1} GFLOP/s FP64 ({FmaPeak.VectorBits}-bit vectors)");
         Job job = Job.Default
             .WithLaunchCount(1)
