@@ -122,6 +122,35 @@ public class FlatStepTests
         Flat(flat).Should().Equal(Flat(reference));
     });
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void Momentum_FlatStep_EqualsPerParameterScalarStepBitForBit(int threads, bool nesterov) => WithThreads(threads, () =>
+    {
+        Parameter<float>[] flat = Parameters<float>(7), reference = Parameters<float>(7);
+        float[][] velocity = Array.ConvertAll(reference, p => new float[p.Length]);
+        var momentum = new Momentum(0.05, 0.9, nesterov);
+        float rate = 0.05f, mu = 0.9f, look = nesterov ? mu : 1f, direct = nesterov ? rate : 0f;
+        for (int step = 0; step < 3; step++)
+        {
+            momentum.Step(flat, 0f);
+            for (int p = 0; p < reference.Length; p++)
+            {
+                for (int i = 0; i < reference[p].Length; i++)
+                {
+                    // v = μ v - η g;  θ += l v - d g
+                    float g = reference[p].Gradient[i];
+                    float v = mu * velocity[p][i] - rate * g;
+                    velocity[p][i] = v;
+                    reference[p].Value[i] += look * v - direct * g;
+                }
+            }
+        }
+
+        Flat(flat).Should().Equal(Flat(reference));
+    });
+
     [Fact]
     public void TryGuardedStep_FiniteSmallGradients_StepsAndReportsLargestWeight()
     {
