@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -13,6 +12,9 @@ namespace NeuralNet.Optimizers;
 /// </summary>
 public sealed class Adam : Optimizer
 {
+    /// <summary>The flat update for the element type in use (<see cref="AdamStepWork{T}"/>), made at the first step.</summary>
+    private object? _work;
+
     /// <summary>Creates Adam (or AdamW when <paramref name="weightDecay"/> is positive).</summary>
     /// <param name="learningRate">Step size <c>η</c>.</param>
     /// <param name="beta1">Decay of the first moment, in [0, 1).</param>
@@ -72,51 +74,49 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     protected override void StepCore<T>(IReadOnlyList<Parameter<T>> parameters, T loss, Func<T>? evaluate)
     {
-        double t = StepCount;
+        (T b1, T b2, T oneMinusB1, T oneMinusB2, T eps, T stepScale, T inverseCorrection2, T decay) = Scalars<T>(StepCount);
+        AdamStepWork<T> work = Work<T>();
+        work.Set(SlotArrays, parameters.Count, b1, b2, oneMinusB1, oneMinusB2, eps, stepScale, inverseCorrection2, decay, WeightDecay > 0);
+        work.Step(parameters);
+        MaxState = work.MaxState;
+    }
+
+    /// <inheritdoc />
+    private protected override FlatStepWork<T>? FlatWork<T>() => Work<T>();
+
+    /// <summary>
+    /// With finite g and m (<c>max(|m|, |g|) = a</c>), v ≥ 0 (never NaN; +∞ allowed), <c>β2 &gt; 0</c> (so
+    /// <c>β2 · ∞</c> is not NaN) and <c>ε &gt; 0</c>: m' = β1 m + (1 - β1) g is finite with <c>|m'| ≤ a (1 + 2u)²</c>
+    /// (the two coefficients sum to 1 within an ulp); v' = β2 v + (1 - β2) g² lies in [0, ∞]; the denominator
+    /// <c>√(v'/(1 - β2^t)) + ε</c> lies in [ε, ∞], so <c>|m'/den| ≤ |m'|/ε (1 + u)</c> (0 when den = ∞); and
+    /// <c>|θ'| ≤ (|θ| |s| + η/(1 - β1^t) · a/ε)(1 + u)⁵</c>. The bound returned is that with a margin of 10⁻⁶ (more than
+    /// five roundings of float), and NaN when a is not small enough for m' to stay finite.
+    /// </summary>
+    private protected override double StepBound<T>(double maxValue, double maxGradient, double maxState)
+    {
+        (_, T b2, _, _, T eps, T stepScale, _, T decay) = Scalars<T>(StepCount + 1);
+        double a = Math.Max(maxState, maxGradient);
+        if (!(eps > T.Zero) || !(b2 > T.Zero) || !(a <= Largest<T>() / 4))
+        {
+            return double.NaN;
+        }
+
+        double scale = WeightDecay > 0 ? Math.Max(1, Math.Abs(double.CreateTruncating(decay))) : 1;
+        return (maxValue * scale + Math.Abs(double.CreateTruncating(stepScale)) * a / double.CreateTruncating(eps)) * (1 + 1e-6);
+    }
+
+    /// <summary>The update's scalars at step <paramref name="t"/>, rounded to <typeparamref name="T"/> once.</summary>
+    private (T B1, T B2, T OneMinusB1, T OneMinusB2, T Eps, T StepScale, T InverseCorrection2, T Decay) Scalars<T>(double t) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         T eps = T.CreateTruncating(Epsilon);
         T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
         T oneMinusB1 = T.CreateTruncating(1 - Beta1), oneMinusB2 = T.CreateTruncating(1 - Beta2);
         T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, t)), correction2 = T.CreateTruncating(1 - Math.Pow(Beta2, t));
         T decay = T.CreateTruncating(1 - LearningRate * WeightDecay);
         T stepScale = -T.CreateTruncating(LearningRate) / correction1, inverseCorrection2 = T.One / correction2;
-        for (int p = 0; p < parameters.Count; p++)
-        {
-            Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient;
-            Span<T> m = Slot<T>(0, p), v = Slot<T>(1, p);
-            T scale = WeightDecay > 0 && parameters[p].IsRegularized ? decay : T.One;
-
-            // One pass over the four arrays, Vector<T> lanes then a scalar tail with the same operations in the same order,
-            // so every element gets bit-identical arithmetic whichever path it takes.
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
-            {
-                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vM = MemoryMarshal.Cast<T, Vector<T>>(m), vV = MemoryMarshal.Cast<T, Vector<T>>(v);
-                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-                Vector<T> vb1 = new(b1), vb2 = new(b2), v1b1 = new(oneMinusB1), v1b2 = new(oneMinusB2);
-                Vector<T> vEps = new(eps), vStep = new(stepScale), vInv2 = new(inverseCorrection2), vScale = new(scale);
-                for (int k = 0; k < vValue.Length; k++)
-                {
-                    Vector<T> g = vGradient[k];
-                    Vector<T> mk = vb1 * vM[k] + v1b1 * g;
-                    Vector<T> vk = vb2 * vV[k] + v1b2 * (g * g);
-                    vM[k] = mk;
-                    vV[k] = vk;
-                    vValue[k] = vValue[k] * vScale + vStep * (mk / (Vector.SquareRoot(vk * vInv2) + vEps));
-                }
-
-                i = vValue.Length * Vector<T>.Count;
-            }
-
-            for (; i < value.Length; i++)
-            {
-                // m = β1 m + (1 - β1) g;  v = β2 v + (1 - β2) g²;  θ = θ (1 - ηλ) - η/(1 - β1^t) · m / (√(v/(1 - β2^t)) + ε)
-                T g = gradient[i];
-                T mi = b1 * m[i] + oneMinusB1 * g;
-                T vi = b2 * v[i] + oneMinusB2 * (g * g);
-                m[i] = mi;
-                v[i] = vi;
-                value[i] = value[i] * scale + stepScale * (mi / (T.Sqrt(vi * inverseCorrection2) + eps));
-            }
-        }
+        return (b1, b2, oneMinusB1, oneMinusB2, eps, stepScale, inverseCorrection2, decay);
     }
+
+    private AdamStepWork<T> Work<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        _work as AdamStepWork<T> ?? (AdamStepWork<T>)(_work = new AdamStepWork<T>());
 }

@@ -15,6 +15,9 @@ namespace NeuralNet.Optimizers;
 /// </summary>
 public sealed class Momentum : Optimizer
 {
+    /// <summary>The flat update for the element type in use (<see cref="MomentumStepWork{T}"/>), made at the first step.</summary>
+    private object? _work;
+
     /// <summary>Creates momentum SGD.</summary>
     /// <param name="learningRate">Step size <c>η</c>.</param>
     /// <param name="momentum">Decay <c>μ</c> of the velocity, in [0, 1).</param>
@@ -65,38 +68,27 @@ public sealed class Momentum : Optimizer
         }
 
         T rate = T.CreateTruncating(LearningRate), mu = T.CreateTruncating(MomentumCoefficient);
-        for (int p = 0; p < parameters.Count; p++)
-        {
-            Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, velocity = Slot<T>(0, p);
-            // Vector<T> lanes, then a scalar tail with the same operations in the same order.
-            T look = Nesterov ? mu : T.One, direct = Nesterov ? rate : T.Zero;
-            int i = 0;
-            if (Vector.IsHardwareAccelerated && value.Length >= Vector<T>.Count)
-            {
-                Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vVelocity = MemoryMarshal.Cast<T, Vector<T>>(velocity);
-                ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-                Vector<T> vMu = new(mu), vRate = new(rate), vLook = new(look), vDirect = new(direct);
-                for (int k = 0; k < vValue.Length; k++)
-                {
-                    Vector<T> g = vGradient[k];
-                    Vector<T> v = vMu * vVelocity[k] - vRate * g;
-                    vVelocity[k] = v;
-                    vValue[k] += vLook * v - vDirect * g;
-                }
-
-                i = vValue.Length * Vector<T>.Count;
-            }
-
-            for (; i < value.Length; i++)
-            {
-                // v = μ v - η g;  θ = θ + v (classical: look = 1, direct = 0) or θ + μ v - η g (Nesterov)
-                T g = gradient[i];
-                T v = mu * velocity[i] - rate * g;
-                velocity[i] = v;
-                value[i] += look * v - direct * g;
-            }
-        }
+        MomentumStepWork<T> work = Work<T>();
+        work.Set(SlotArrays, mu, rate, Nesterov ? mu : T.One, Nesterov ? rate : T.Zero);
+        work.Step(parameters);
+        MaxState = work.MaxState;
     }
+
+    /// <inheritdoc />
+    private protected override FlatStepWork<T>? FlatWork<T>() => Form == MomentumForm.Sutskever ? Work<T>() : null;
+
+    /// <summary>With finite g and velocity (<c>|v| ≤ V</c>): <c>|v'| ≤ (μ V + η |g|)(1 + u)²</c> and
+    /// <c>|θ'| ≤ (|θ| + l |v'| + d |g|)(1 + u)³</c>, returned with a margin of 10⁻⁶; the velocity bound is the state bound
+    /// the previous flat step reduced.</summary>
+    private protected override double StepBound<T>(double maxValue, double maxGradient, double maxState)
+    {
+        double rate = Math.Abs(double.CreateTruncating(T.CreateTruncating(LearningRate))), mu = double.CreateTruncating(T.CreateTruncating(MomentumCoefficient));
+        double velocity = (mu * maxState + rate * maxGradient) * (1 + 1e-6);
+        return (maxValue + (Nesterov ? mu : 1) * velocity + (Nesterov ? rate : 0) * maxGradient) * (1 + 1e-6);
+    }
+
+    private MomentumStepWork<T> Work<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        _work as MomentumStepWork<T> ?? (MomentumStepWork<T>)(_work = new MomentumStepWork<T>());
 
     /// <summary>torch.optim.SGD with momentum μ and dampening 0: b = μ b + g; θ -= η b, or θ -= η (g + μ b) for Nesterov.
     /// (PyTorch sets b = g at the first step; with b starting at 0 that is the same.)</summary>

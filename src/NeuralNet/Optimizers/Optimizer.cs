@@ -55,6 +55,58 @@ public abstract class Optimizer : IOptimizer
         StepCore(parameters, loss, evaluate);
     }
 
+    /// <summary>
+    /// The trainer's guarded step: steps only when the update is certain to leave every value finite, so the trainer
+    /// needs no copy of the weights to undo it. The gradients are first scanned (<c>G = max |g|</c>, on the worker
+    /// threads); then <see cref="StepBound{T}"/> bounds <c>max |θ'|</c> from <paramref name="maxValue"/>, <c>G</c> and the
+    /// state's own bound (kept by the previous step). Only when that bound is at most a quarter of
+    /// <typeparamref name="T"/>'s largest value (far from overflow, whatever the rounding) does the step run; otherwise
+    /// nothing changes and the caller steps with its copy.
+    /// </summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="maxValue"><c>max |θ|</c> of the values now.</param>
+    /// <param name="maxValueAfter"><c>max |θ'|</c> after the step (NaN when not stepped).</param>
+    /// <returns>Whether the step ran.</returns>
+    internal bool TryGuardedStep<T>(IReadOnlyList<Parameter<T>> parameters, double maxValue, out double maxValueAfter) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        maxValueAfter = double.NaN;
+        FlatStepWork<T>? work = FlatWork<T>();
+        if (work is null)
+        {
+            return false;
+        }
+
+        EnsureSlots(parameters);
+        double bound = StepBound<T>(maxValue, work.MaxGradient(parameters), MaxState);
+        if (!(bound <= Largest<T>() / 4))
+        {
+            return false;
+        }
+
+        StepCount++;
+        StepCore(parameters, T.Zero, null);
+        maxValueAfter = work.MaxValue;
+        return true;
+    }
+
+    /// <summary>The largest finite value of <typeparamref name="T"/>.</summary>
+    private protected static double Largest<T>() => typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue;
+
+    /// <summary>The flat, multi-threaded form of this optimiser's update, or null when it has none.</summary>
+    private protected virtual FlatStepWork<T>? FlatWork<T>() where T : unmanaged, IFloatingPointIeee754<T> => null;
+
+    /// <summary>A bound on <c>max |θ'|</c> after the next step (number <see cref="StepCount"/> + 1) in exact
+    /// arithmetic, widened to cover the rounding of every operation, given <c>max |θ| ≤ maxValue</c>, finite gradients with
+    /// <c>max |g| = maxGradient</c> and the state bound <paramref name="maxState"/>; NaN or ∞ when none can be given.</summary>
+    private protected virtual double StepBound<T>(double maxValue, double maxGradient, double maxState) where T : unmanaged, IFloatingPointIeee754<T> => double.NaN;
+
+    /// <summary>The largest magnitude of the state after the last step (0 before the first, from zero slots), as the
+    /// flat step reduced it; NaN when unknown (an imported state) or not finite where it must be.</summary>
+    private protected double MaxState { get; set; }
+
+    /// <summary>The state tensors: slot <c>s</c> of parameter <c>i</c> at <c>s · count + i</c>.</summary>
+    private protected Array[] SlotArrays => _slots;
+
     /// <summary>Applies one update; <see cref="StepCount"/> already counts this step (1 on the first).</summary>
     /// <param name="parameters">The parameters.</param>
     /// <param name="loss">The loss at the current values.</param>
@@ -181,6 +233,7 @@ public abstract class Optimizer : IOptimizer
         }
 
         _slots = slots;
+        MaxState = _imported is null ? 0 : double.NaN;
         _imported = null;
         _elementType = typeof(T);
     }

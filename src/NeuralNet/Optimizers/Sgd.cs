@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -7,6 +6,9 @@ namespace NeuralNet.Optimizers;
 /// <summary>Plain stochastic gradient descent: <c>θ ← θ - η g</c>.</summary>
 public sealed class Sgd : Optimizer
 {
+    /// <summary>The flat update for the element type in use (<see cref="SgdStepWork{T}"/>), made at the first step.</summary>
+    private object? _work;
+
     /// <summary>Creates SGD.</summary>
     /// <param name="learningRate">Step size <c>η</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not positive and finite.</exception>
@@ -24,13 +26,18 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc />
     protected override void StepCore<T>(IReadOnlyList<Parameter<T>> parameters, T loss, Func<T>? evaluate)
     {
-        T minusRate = -T.CreateTruncating(LearningRate);
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            Span<T> value = parameters[i].Value;
-
-            // θ += (-η) g
-            TensorPrimitives.MultiplyAdd(parameters[i].Gradient, minusRate, value, value);
-        }
+        SgdStepWork<T> work = Work<T>();
+        work.Set(-T.CreateTruncating(LearningRate));
+        work.Step(parameters);
     }
+
+    /// <inheritdoc />
+    private protected override FlatStepWork<T>? FlatWork<T>() => Work<T>();
+
+    /// <summary>With finite g: <c>|θ'| ≤ (|θ| + η |g|)(1 + u)²</c>, returned with a margin of 10⁻⁶.</summary>
+    private protected override double StepBound<T>(double maxValue, double maxGradient, double maxState) =>
+        (maxValue + Math.Abs(double.CreateTruncating(T.CreateTruncating(LearningRate))) * maxGradient) * (1 + 1e-6);
+
+    private SgdStepWork<T> Work<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        _work as SgdStepWork<T> ?? (SgdStepWork<T>)(_work = new SgdStepWork<T>());
 }

@@ -22,7 +22,7 @@ namespace NeuralNet.Training;
 /// one runs raises <see cref="InvalidOperationException"/>.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TrainerOptions _options;
     private readonly Network<T> _network;
@@ -37,6 +37,9 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly BatchObjective<T> _objective;
     private readonly StepContext<T> _context;
     private readonly T[] _snapshot;
+    private readonly Optimizer? _guarded;
+    private double _maxValue = double.NaN;
+    private Trainer<T>? _owner;
     private readonly bool _higherIsBetter;
     private readonly EarlyStoppingOptions? _early;
     private int _rows;
@@ -63,13 +66,14 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
         : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
-            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights))
+            RowWeights.Combine(options, network, y, x.RowCount, sampleWeights), null)
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
-    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights)
+    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics;
+    /// <paramref name="staging"/>, when not null, is reused for the row-major copy of the training inputs.</summary>
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights, T[]? staging)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -86,7 +90,8 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
         _sampler = sampler ?? new ShuffledBatchSampler(trainRows, batchSize, _options.Seed, _options.Shuffle && !fullBatch);
         _step = step ?? LocalStep<T>.Instance;
-        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights);
+        _gatherer = new BatchGatherer<T>(_x, ThrowHelper.ColumnMajor(y), _totalRows, trainRows, _inputs, _targets, batchSize, rowWeights, staging);
+        _guarded = _step is LocalStep<T> && !fullBatch ? _options.Optimizer as Optimizer : null;
         _objective = new BatchObjective<T>(_network, _options.Loss, _options.L2);
         _context = new StepContext<T>(_network, _options, _sampler.BatchCount, fullBatch ? Evaluate : null);
         _snapshot = new T[_network.ParameterSet.StateLength];
@@ -98,6 +103,12 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>The network being trained.</summary>
     public Network<T> Network => _network;
+
+    /// <summary>The trainer that lent the staging buffer; it gets the buffer back when the run ends.</summary>
+    internal Trainer<T>? Owner
+    {
+        set => _owner = value;
+    }
 
     /// <summary>Early stopping's progress, readable between epochs.</summary>
     internal EarlyStoppingTracker<T> Early { get; private set; }
@@ -126,6 +137,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         finally
         {
             gate.EndTraining();
+            Interlocked.Exchange(ref _owner, null)?.ReturnStaging(_gatherer.Staging);
         }
     }
 
@@ -138,6 +150,8 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         int batches = _sampler.BatchCount;
         for (int epoch = initialEpoch; epoch < _options.Epochs; epoch++)
         {
+            // The weights may have changed outside the loop (early stopping's restore, the progress sink).
+            _maxValue = double.NaN;
             long started = Stopwatch.GetTimestamp();
             _sampler.BeginEpoch(epoch);
             double lossSum = 0, rate = _options.Optimizer.LearningRate;
@@ -155,11 +169,15 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                 try
                 {
                     lossValue = PrepareStep(epoch, b, batches, out rate);
-                    await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
-                    if (!_network.ParameterSet.ValuesFinite())
+                    if (_guarded is not null)
                     {
-                        _network.ParameterSet.SetState(_snapshot);
-                        throw new TrainingDivergedException(epoch + 1, b + 1, lossValue, rate, "the step made a weight NaN or infinite");
+                        GuardedStep(epoch, b, batches, lossValue, rate);
+                    }
+                    else
+                    {
+                        _network.ParameterSet.CopyStateTo(_snapshot);
+                        await _step.StepAsync(_context, cancellationToken).ConfigureAwait(false);
+                        ThrowIfNotFinite(epoch, b, lossValue, rate);
                     }
                 }
                 finally
@@ -170,7 +188,11 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
                 lossSum += lossValue * _rows;
                 rowsSeen += _rows;
                 history.BatchesCompleted++;
-                onBatch?.Invoke(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+                if (onBatch is not null)
+                {
+                    onBatch(new BatchReport(epoch + 1, b + 1, batches, _rows, lossValue, rate));
+                    _maxValue = double.NaN;
+                }
             }
 
             if (EndEpoch(history, epoch, rowsSeen > 0 ? lossSum / rowsSeen : 0, rate, started, progress))
@@ -194,6 +216,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
 
     private TrainingHistory Begin(int initialEpoch, EarlyStoppingState? earlyStopping)
     {
+        _maxValue = double.NaN;
         if (initialEpoch < 0 || initialEpoch >= _options.Epochs)
         {
             throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"initialEpoch must be in [0, Epochs = {_options.Epochs}). Received: initialEpoch={initialEpoch}");
@@ -223,7 +246,7 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>Gathers batch <paramref name="b"/>, sets the learning rate, computes loss and gradients, fills the step
-    /// context and snapshots the weights; returns the batch loss.</summary>
+    /// context; returns the batch loss.</summary>
     private double PrepareStep(int epoch, int b, int batches, out double rate)
     {
         ReadOnlySpan<int> indices = _sampler.GetBatch(b);
@@ -247,7 +270,6 @@ public sealed class TrainingLoop<T> where T : unmanaged, IFloatingPointIeee754<T
         context.RowIndices = RowIndices(indices);
         context.Loss = loss;
         context.LearningRate = rate;
-        _network.ParameterSet.CopyStateTo(_snapshot);
         return lossValue;
     }
 

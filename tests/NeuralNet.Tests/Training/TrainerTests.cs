@@ -157,6 +157,55 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_StepOverflows_RestoresTheWeightsBeforeIt()
+    {
+        // Inputs near 1000 and targets of 1e6 give gradients near 1e9; with η = 1e300, θ - η g overflows to ∞ at the
+        // first step. The guarded step cannot bound it, so it runs with a copy of the weights, which the trainer
+        // restores before throwing.
+        var random = new RandomSource(4);
+        Matrix<double> x = Matrix<double>.Build.Dense(32, 3, (_, _) => 1000 + random.NextDouble());
+        Matrix<double> y = Matrix<double>.Build.Dense(32, 1, 1e6);
+        Network<double> network = LeastSquares.LinearNetwork();
+        double[] initial = LeastSquares.Weights(network);
+        var trainer = new Trainer<double>(new TrainerOptions { Epochs = 3, BatchSize = 8, Optimizer = new Sgd(1e300) });
+
+        TrainingDivergedException thrown = FluentActions.Invoking(() => trainer.Fit(network, x, y)).Should().Throw<TrainingDivergedException>().Which;
+
+        thrown.Message.Should().Contain("the step made a weight NaN or infinite");
+        (thrown.Epoch, thrown.Batch).Should().Be((1, 1));
+        LeastSquares.Weights(network).Should().Equal(initial);
+    }
+
+    [Fact]
+    public void Fit_OneAndTwoThreads_GiveBitIdenticalWeights()
+    {
+        // 128 inputs and batches of 256 (32,768 values: the gather splits in two) into 128-300-10 (41,710 parameters:
+        // the flat Adam step splits in two), float.
+        var random = new RandomSource(8);
+        Matrix<float> x = Matrix<float>.Build.Dense(600, 128, (_, _) => (float)random.NextGaussian());
+        Matrix<float> y = Matrix<float>.Build.Dense(600, 1, (i, _) => i % 10);
+        float[] Train(int threads)
+        {
+            int previous = NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism;
+            try
+            {
+                NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism = threads;
+                Network<float> network = new NetworkBuilder<float>(128).WithSeed(3).AddDense(300, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
+                new Trainer<float>(new TrainerOptions { Epochs = 2, BatchSize = 256, Optimizer = Adam.AdamW(0.01), Loss = Loss.SparseCategoricalCrossEntropy }).Fit(network, x, y);
+                var weights = new float[network.ParameterSet.Length];
+                network.ParameterSet.CopyValuesTo<float>(weights);
+                return weights;
+            }
+            finally
+            {
+                NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism = previous;
+            }
+        }
+
+        Train(2).Should().Equal(Train(1));
+    }
+
+    [Fact]
     public void Fit_ResumedFromExportedState_MatchesUninterruptedRun()
     {
         var (x, y) = TwoMoons(60, 5);

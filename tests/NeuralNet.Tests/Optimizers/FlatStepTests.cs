@@ -1,0 +1,202 @@
+using System.Numerics;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Tests.Optimizers;
+
+/// <summary>The flat, multi-threaded optimiser steps against the per-parameter scalar updates they replace, bit for bit,
+/// and the guard that refuses a step it cannot bound.</summary>
+public class FlatStepTests
+{
+    /// <summary>Three tensors whose lengths are not multiples of any vector width, over 2 · 32,768 scalars in all, so
+    /// two threads split the flat range inside a tensor.</summary>
+    private static Parameter<T>[] Parameters<T>(int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        Parameter<T>[] parameters = [new("W", 211, 193, true), new("b", 1, 19, false), new("W", 157, 191, true)];
+        foreach (Parameter<T> p in parameters)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                p.Value[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
+                p.Gradient[i] = T.CreateTruncating((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-6, 2)));
+            }
+        }
+
+        return parameters;
+    }
+
+    /// <summary>The Adam update as the optimiser computed it before the flat step: one scalar loop per tensor.</summary>
+    private static void ReferenceAdam<T>(Parameter<T>[] parameters, T[][] m, T[][] v, long t, double rate, double weightDecay)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const double Beta1 = 0.9, Beta2 = 0.999;
+        T eps = T.CreateTruncating(1e-8);
+        T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
+        T oneMinusB1 = T.CreateTruncating(1 - Beta1), oneMinusB2 = T.CreateTruncating(1 - Beta2);
+        T correction1 = T.CreateTruncating(1 - Math.Pow(Beta1, t)), correction2 = T.CreateTruncating(1 - Math.Pow(Beta2, t));
+        T decay = T.CreateTruncating(1 - rate * weightDecay);
+        T stepScale = -T.CreateTruncating(rate) / correction1, inverseCorrection2 = T.One / correction2;
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient;
+            T scale = weightDecay > 0 && parameters[p].IsRegularized ? decay : T.One;
+            for (int i = 0; i < value.Length; i++)
+            {
+                T g = gradient[i];
+                T mi = b1 * m[p][i] + oneMinusB1 * g;
+                T vi = b2 * v[p][i] + oneMinusB2 * (g * g);
+                m[p][i] = mi;
+                v[p][i] = vi;
+                value[i] = value[i] * scale + stepScale * (mi / (T.Sqrt(vi * inverseCorrection2) + eps));
+            }
+        }
+    }
+
+    private static T[] Flat<T>(Parameter<T>[] parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var all = new List<T>();
+        foreach (Parameter<T> p in parameters)
+        {
+            all.AddRange(p.Value.ToArray());
+        }
+
+        return [.. all];
+    }
+
+    private static void WithThreads(int threads, Action action)
+    {
+        int previous = Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            Gemm.MaxDegreeOfParallelism = threads;
+            action();
+        }
+        finally
+        {
+            Gemm.MaxDegreeOfParallelism = previous;
+        }
+    }
+
+    private static void AdamMatchesReference<T>(int threads, double weightDecay) where T : unmanaged, IFloatingPointIeee754<T> => WithThreads(threads, () =>
+    {
+        Parameter<T>[] flat = Parameters<T>(1), reference = Parameters<T>(1);
+        T[][] m = Array.ConvertAll(reference, p => new T[p.Length]), v = Array.ConvertAll(reference, p => new T[p.Length]);
+        var adam = new Adam(0.01, weightDecay: weightDecay);
+        for (int t = 1; t <= 3; t++)
+        {
+            adam.Step(flat, T.Zero);
+            ReferenceAdam(reference, m, v, t, 0.01, weightDecay);
+        }
+
+        Flat(flat).Should().Equal(Flat(reference));
+    });
+
+    [Theory]
+    [InlineData(1, 0.0)]
+    [InlineData(2, 0.0)]
+    [InlineData(2, 0.1)]
+    public void Adam_FlatStep_EqualsPerParameterScalarStepBitForBit(int threads, double weightDecay)
+    {
+        AdamMatchesReference<float>(threads, weightDecay);
+        AdamMatchesReference<double>(threads, weightDecay);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Sgd_FlatStep_EqualsMultiplyThenAddBitForBit(int threads) => WithThreads(threads, () =>
+    {
+        Parameter<float>[] flat = Parameters<float>(2), reference = Parameters<float>(2);
+        new Sgd(0.3).Step(flat, 0f);
+        foreach (Parameter<float> p in reference)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                // θ = g · (-η) + θ, two roundings.
+                p.Value[i] = p.Gradient[i] * -0.3f + p.Value[i];
+            }
+        }
+
+        Flat(flat).Should().Equal(Flat(reference));
+    });
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void Momentum_FlatStep_EqualsPerParameterScalarStepBitForBit(int threads, bool nesterov) => WithThreads(threads, () =>
+    {
+        Parameter<float>[] flat = Parameters<float>(7), reference = Parameters<float>(7);
+        float[][] velocity = Array.ConvertAll(reference, p => new float[p.Length]);
+        var momentum = new Momentum(0.05, 0.9, nesterov);
+        float rate = 0.05f, mu = 0.9f, look = nesterov ? mu : 1f, direct = nesterov ? rate : 0f;
+        for (int step = 0; step < 3; step++)
+        {
+            momentum.Step(flat, 0f);
+            for (int p = 0; p < reference.Length; p++)
+            {
+                for (int i = 0; i < reference[p].Length; i++)
+                {
+                    // v = μ v - η g;  θ += l v - d g
+                    float g = reference[p].Gradient[i];
+                    float v = mu * velocity[p][i] - rate * g;
+                    velocity[p][i] = v;
+                    reference[p].Value[i] += look * v - direct * g;
+                }
+            }
+        }
+
+        Flat(flat).Should().Equal(Flat(reference));
+    });
+
+    [Fact]
+    public void TryGuardedStep_FiniteSmallGradients_StepsAndReportsLargestWeight()
+    {
+        Parameter<float>[] guarded = Parameters<float>(3), plain = Parameters<float>(3);
+        var first = new Adam(0.01);
+        first.TryGuardedStep(guarded, 1.0, out double maxAfter).Should().BeTrue();
+        new Adam(0.01).Step(plain, 0f);
+
+        Flat(guarded).Should().Equal(Flat(plain));
+        first.StepCount.Should().Be(1);
+        maxAfter.Should().Be(Flat(plain).Max(Math.Abs));
+    }
+
+    [Fact]
+    public void TryGuardedStep_NaNGradient_RefusesAndChangesNothing()
+    {
+        Parameter<float>[] parameters = Parameters<float>(4);
+        parameters[2].Gradient[5000] = float.NaN;
+        float[] before = Flat(parameters);
+        var adam = new Adam(0.01);
+
+        adam.TryGuardedStep(parameters, 1.0, out double maxAfter).Should().BeFalse();
+
+        Flat(parameters).Should().Equal(before);
+        adam.StepCount.Should().Be(0);
+        maxAfter.Should().Be(double.NaN);
+    }
+
+    [Theory]
+    [InlineData(1e-8, 3e38)] // weights near float's largest value: θ + Δθ may overflow
+    [InlineData(0.0, 1.0)] // ε = 0: m / √v is 0/0 where a gradient has always been 0
+    public void TryGuardedStep_UnboundedStep_Refuses(double epsilon, double maxValue)
+    {
+        Parameter<float>[] parameters = Parameters<float>(5);
+        float[] before = Flat(parameters);
+        var adam = new Adam(0.01, epsilon: epsilon);
+
+        adam.TryGuardedStep(parameters, maxValue, out _).Should().BeFalse();
+
+        Flat(parameters).Should().Equal(before);
+    }
+
+    [Fact]
+    public void TryGuardedStep_HugeSgdRate_Refuses()
+    {
+        Parameter<double>[] parameters = Parameters<double>(6);
+        new Sgd(1e308).TryGuardedStep(parameters, 1.0, out _).Should().BeFalse();
+    }
+}
