@@ -1,0 +1,113 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+using TorchSharp;
+
+namespace NeuralNet.Comparison;
+
+/// <summary>
+/// NeuralNet against TorchSharp (libtorch) and ONNX Runtime in one process:
+/// <c>bash benchmarks/NeuralNet.Comparison/run.sh [--quick] [--no-check] [--cnn-rows N] [BenchmarkDotNet arguments]</c>.
+/// Runs the one-epoch training check, then each benchmark class, every contender of a class in the same
+/// BenchmarkDotNet run with TorchSharp as the baseline (Ratio column). In-process toolchain: the patched native
+/// libraries in this output folder are the ones loaded (see weaken_glibcxx.py).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var rest = new List<string>();
+        bool quick = false, check = true;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--no-check": check = false; break;
+                case "--cnn-rows": Settings.CnnRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: rest.Add(args[i]); break;
+            }
+        }
+
+        // The inter-op pool can only be sized before torch first uses it.
+        torch.set_num_interop_threads(1);
+        Console.WriteLine($"// TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}; {Environment.ProcessorCount} logical CPUs; {(quick ? "quick" : "full")} run");
+        if (check)
+        {
+            TrainingCheck.Run();
+        }
+
+        // An epoch is long (0.5 to 5 s): one invocation per iteration, no pilot stage.
+        Job epochJob = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithInvocationCount(1).WithUnrollFactor(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(quick ? 3 : 9)
+            .WithId(quick ? "Epoch-quick" : "Epoch");
+        Job latencyJob = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(quick ? 2 : 5)
+            .WithIterationCount(quick ? 5 : 15)
+            .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250))
+            .WithId(quick ? "Latency-quick" : "Latency");
+
+        var summaries = new List<Summary>();
+        foreach ((Type type, Job job) in new[]
+                 {
+                     (typeof(MlpEpochBenchmarks), epochJob),
+                     (typeof(MlpForwardBackwardBenchmarks), epochJob),
+                     (typeof(CnnEpochBenchmarks), epochJob),
+                     (typeof(PredictLatencyBenchmarks), latencyJob),
+                 })
+        {
+            if (!Selected(type, rest))
+            {
+                continue;
+            }
+
+            IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+                .AddJob(job)
+                .AddColumn(StatisticColumn.Median)
+                .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+            summaries.Add(BenchmarkRunner.Run(type, config, rest.ToArray()));
+        }
+
+        Console.WriteLine("// Medians of this run, and each one's ratio to the TorchSharp median of its class:");
+        foreach (Summary summary in summaries)
+        {
+            double baseline = double.NaN;
+            foreach (BenchmarkReport report in summary.Reports)
+            {
+                if (report.BenchmarkCase.Descriptor.Baseline)
+                {
+                    baseline = report.ResultStatistics?.Median ?? double.NaN;
+                }
+            }
+
+            foreach (BenchmarkReport report in summary.Reports)
+            {
+                double median = report.ResultStatistics?.Median ?? double.NaN;
+                Console.WriteLine($"//   {report.BenchmarkCase.Descriptor.Type.Name,-30} {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo,-75} {Format(median),12}  {median / baseline,6:F2}");
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool Selected(Type type, List<string> args)
+    {
+        int at = args.IndexOf("--filter");
+        return at < 0 || at + 1 >= args.Count || args[at + 1] == "*" || args[(at + 1)..].Any(f => !f.StartsWith('-') && type.Name.Contains(f.Trim('*'), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Format(double nanoseconds) =>
+        nanoseconds >= 1e9 ? $"{nanoseconds / 1e9:F3} s" : nanoseconds >= 1e6 ? $"{nanoseconds / 1e6:F1} ms" : nanoseconds >= 1e3 ? $"{nanoseconds / 1e3:F2} us" : $"{nanoseconds:F0} ns";
+}
