@@ -12,7 +12,7 @@ namespace NeuralNet.Comparison;
 
 /// <summary>
 /// NeuralNet against TorchSharp (libtorch) and ONNX Runtime in one process:
-/// <c>bash benchmarks/NeuralNet.Comparison/run.sh [--quick] [--no-check] [--cnn-rows N] [BenchmarkDotNet arguments]</c>.
+/// <c>bash benchmarks/NeuralNet.Comparison/run.sh [--quick] [--no-check | --check-only] [--cnn-rows N] [--filter NAME...]</c>.
 /// Runs the one-epoch training check, then each benchmark class, every contender of a class in the same
 /// BenchmarkDotNet run with TorchSharp as the baseline (Ratio column). In-process toolchain: the patched native
 /// libraries in this output folder are the ones loaded (see weaken_glibcxx.py).
@@ -23,13 +23,22 @@ public static class Program
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var rest = new List<string>();
-        bool quick = false, check = true;
+        var filters = new List<string>();
+        bool quick = false, check = true, checkOnly = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--quick": quick = true; break;
                 case "--no-check": check = false; break;
+                case "--check-only": checkOnly = true; break;
+                case "--filter":
+                    while (i + 1 < args.Length && !args[i + 1].StartsWith('-'))
+                    {
+                        filters.Add(args[++i].Trim('*'));
+                    }
+
+                    break;
                 case "--cnn-rows": Settings.CnnRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: rest.Add(args[i]); break;
             }
@@ -41,6 +50,11 @@ public static class Program
         if (check)
         {
             TrainingCheck.Run();
+        }
+
+        if (checkOnly)
+        {
+            return 0;
         }
 
         // An epoch is long (0.5 to 5 s): one invocation per iteration, no pilot stage.
@@ -68,7 +82,7 @@ public static class Program
                      (typeof(PredictLatencyBenchmarks), latencyJob),
                  })
         {
-            if (!Selected(type, rest))
+            if (filters.Count > 0 && !filters.Exists(f => type.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -100,12 +114,6 @@ public static class Program
         }
 
         return 0;
-    }
-
-    private static bool Selected(Type type, List<string> args)
-    {
-        int at = args.IndexOf("--filter");
-        return at < 0 || at + 1 >= args.Count || args[at + 1] == "*" || args[(at + 1)..].Any(f => !f.StartsWith('-') && type.Name.Contains(f.Trim('*'), StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Format(double nanoseconds) =>

@@ -9,16 +9,16 @@ namespace NeuralNet.Comparison;
 public static class TorchLoop
 {
     /// <summary>One shuffled epoch; returns the mean batch loss weighted by batch length when
-    /// <paramref name="readLoss"/> (reading it synchronises, so the timed runs leave it off).</summary>
+    /// <paramref name="readLoss"/> (summed in a tensor and read once at the end; the timed runs leave it off).</summary>
     public static double Epoch(
         nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, int batchSize,
         Generator generator, bool readLoss = false, long[]? imageShape = null)
     {
         model.train();
         long n = x.shape[0];
-        double sum = 0;
         using var epochScope = NewDisposeScope();
         Tensor order = randperm(n, generator: generator);
+        Tensor sum = zeros(1);
         for (long start = 0; start < n; start += batchSize)
         {
             using var batchScope = NewDisposeScope();
@@ -37,11 +37,12 @@ public static class TorchLoop
             optimizer.step();
             if (readLoss)
             {
-                sum += loss.item<float>() * (double)length;
+                using var noGrad = no_grad();
+                sum.add_(loss.detach() * length);
             }
         }
 
-        return sum / n;
+        return readLoss ? sum.item<float>() / n : double.NaN;
     }
 
     /// <summary>Inference-mode mean cross-entropy and accuracy of <paramref name="model"/> on a whole set.</summary>
