@@ -31,6 +31,7 @@ public class CnnEpochBenchmarks
         _network = Models.NeuralNetCnn(42);
         _trainer = new Trainer<float>(new TrainerOptions { Epochs = 1, BatchSize = 64, Seed = 42, Optimizer = new Adam(0.0015), Loss = Loss.SparseCategoricalCrossEntropy });
         _model = Models.TorchCnn(42);
+        Models.CopyWeights(_network, _model);
         _optimizer = torch.optim.Adam(_model.parameters(), lr: 0.0015);
         _generator = new torch.Generator(42);
     }

@@ -10,6 +10,7 @@ namespace NeuralNet.Comparison;
 /// One training epoch of the reference MLP (784-256-128-10, batch 128, Adam 0.001, shuffled, FP32, two threads) on the
 /// 60,000 training rows: NeuralNet's <c>Trainer.Fit</c> with one epoch (so each invocation also pays the trainer's
 /// once-per-fit set-up, a row-major copy of the data) against TorchSharp's idiomatic loop over tensors built once.
+/// Both start from the same weights (NeuralNet's, copied into the torch twin).
 /// </summary>
 [MemoryDiagnoser]
 public class MlpEpochBenchmarks
@@ -29,6 +30,7 @@ public class MlpEpochBenchmarks
         _network = Models.NeuralNetMlp(1);
         _trainer = new Trainer<float>(new TrainerOptions { Epochs = 1, BatchSize = 128, Seed = 1, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
         _model = Models.TorchMlp(1);
+        Models.CopyWeights(_network, _model);
         _optimizer = torch.optim.Adam(_model.parameters(), lr: 1e-3);
         _generator = new torch.Generator(1);
     }

@@ -27,6 +27,7 @@ public class MlpForwardBackwardBenchmarks
         ComparisonData data = ComparisonData.Training;
         _network = Models.NeuralNetMlp(1);
         _model = Models.TorchMlp(1);
+        Models.CopyWeights(_network, _model);
         int batches = (data.Count + BatchSize - 1) / BatchSize;
         _inputs = new float[batches][];
         _targets = new float[batches][];

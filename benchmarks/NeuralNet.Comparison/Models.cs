@@ -51,4 +51,33 @@ public static class Models
             Linear(64 * 7 * 7, 128), ReLU(), Dropout(CnnDropout),
             Linear(128, 10));
     }
+
+    /// <summary>
+    /// Copies NeuralNet's parameters into the torch twin, tensor for tensor in layer order (weight, then bias). The
+    /// layouts already agree: a dense <c>W</c> is <c>[in x out]</c> column-major, which is torch's row-major
+    /// <c>[out, in]</c> <c>Linear.weight</c>; a convolution's column-major <c>[C·KH·KW x F]</c> is <c>Conv2d.weight</c>'s
+    /// row-major <c>[F, C, KH, KW]</c>; flattening is channel-major in both.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The two networks do not have the same parameter tensors.</exception>
+    public static void CopyWeights(Network<float> network, Module<torch.Tensor, torch.Tensor> model)
+    {
+        var parameters = model.parameters().ToArray();
+        if (parameters.Length != network.Parameters.Count)
+        {
+            throw new InvalidOperationException($"torch has {parameters.Length} parameter tensors, NeuralNet {network.Parameters.Count}");
+        }
+
+        using var noGrad = torch.no_grad();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float[] values = network.Parameters[i].Value.ToArray();
+            if (values.Length != parameters[i].numel())
+            {
+                throw new InvalidOperationException($"parameter {i} ({network.Parameters[i].Name}): NeuralNet has {values.Length} values, torch {parameters[i].numel()}");
+            }
+
+            using torch.Tensor source = torch.tensor(values, parameters[i].shape, torch.float32);
+            parameters[i].copy_(source);
+        }
+    }
 }

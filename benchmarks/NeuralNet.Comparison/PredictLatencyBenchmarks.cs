@@ -35,7 +35,7 @@ public class PredictLatencyBenchmarks
         ComparisonData.Test.RowMajor.AsSpan(0, 784).CopyTo(_input);
         _network = Models.NeuralNetMlp(1);
         _model = Models.TorchMlp(1);
-        CopyWeights(_network, _model);
+        Models.CopyWeights(_network, _model);
         _model.eval();
         _torchInput = torch.tensor(_input, [1, 784], torch.float32);
 
@@ -98,25 +98,6 @@ public class PredictLatencyBenchmarks
     {
         _network.Predict(_input, _output);
         return _output[0];
-    }
-
-    /// <summary>Dense weights are <c>[in x out]</c> column-major in NeuralNet, which is torch's row-major
-    /// <c>[out, in]</c> <c>Linear.weight</c> element for element; biases are the same vectors.</summary>
-    private static void CopyWeights(Network<float> network, torch.nn.Module<torch.Tensor, torch.Tensor> model)
-    {
-        var torchParameters = model.parameters().ToArray();
-        if (torchParameters.Length != network.Parameters.Count)
-        {
-            throw new InvalidOperationException($"torch has {torchParameters.Length} parameter tensors, NeuralNet {network.Parameters.Count}");
-        }
-
-        using var noGrad = torch.no_grad();
-        for (int i = 0; i < torchParameters.Length; i++)
-        {
-            float[] values = network.Parameters[i].Value.ToArray();
-            using torch.Tensor source = torch.tensor(values, torchParameters[i].shape, torch.float32);
-            torchParameters[i].copy_(source);
-        }
     }
 
     private void Check(string name, Func<float> predict, float[] expected)
