@@ -2,7 +2,6 @@ using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
@@ -12,7 +11,7 @@ namespace NeuralNet.Comparison;
 
 /// <summary>
 /// NeuralNet against TorchSharp (libtorch) and ONNX Runtime in one process:
-/// <c>bash benchmarks/NeuralNet.Comparison/run.sh [--quick] [--no-check | --check-only] [--cnn-rows N] [--filter NAME...]</c>.
+/// <c>bash benchmarks/NeuralNet.Comparison/run.sh [--quick] [--rounds N] [--no-check | --check-only] [--cnn-rows N] [--filter NAME...]</c>.
 /// Runs the one-epoch training check, then each benchmark class, every contender of a class in the same
 /// BenchmarkDotNet run with TorchSharp as the baseline (Ratio column). In-process toolchain: the patched native
 /// libraries in this output folder are the ones loaded (see weaken_glibcxx.py).
@@ -25,6 +24,7 @@ public static class Program
         var rest = new List<string>();
         var filters = new List<string>();
         bool quick = false, check = true, checkOnly = false;
+        int rounds = 1;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,6 +39,7 @@ public static class Program
                     }
 
                     break;
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--cnn-rows": Settings.CnnRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: rest.Add(args[i]); break;
             }
@@ -73,49 +74,33 @@ public static class Program
             .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250))
             .WithId(quick ? "Latency-quick" : "Latency");
 
-        var summaries = new List<Summary>();
-        foreach ((Type type, Job job) in new[]
-                 {
-                     (typeof(MlpEpochBenchmarks), epochJob),
-                     (typeof(MlpForwardBackwardBenchmarks), epochJob),
-                     (typeof(CnnEpochBenchmarks), epochJob),
-                     (typeof(PredictLatencyBenchmarks), latencyJob),
-                 })
+        // Rounds alternate the contenders in time (A B, A B, ...), so a burst of load from other jobs cannot land on
+        // one contender's whole block of iterations.
+        var summary = new RoundSummary();
+        for (int round = 1; round <= rounds; round++)
         {
-            if (filters.Count > 0 && !filters.Exists(f => type.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            foreach ((Type type, Job job) in new[]
+                     {
+                         (typeof(MlpEpochBenchmarks), epochJob),
+                         (typeof(MlpForwardBackwardBenchmarks), epochJob),
+                         (typeof(CnnEpochBenchmarks), epochJob),
+                         (typeof(PredictLatencyBenchmarks), latencyJob),
+                     })
             {
-                continue;
-            }
-
-            IConfig config = ManualConfig.Create(DefaultConfig.Instance)
-                .AddJob(job)
-                .AddColumn(StatisticColumn.Median)
-                .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
-            summaries.Add(BenchmarkRunner.Run(type, config, rest.ToArray()));
-        }
-
-        Console.WriteLine("// Medians of this run, and each one's ratio to the TorchSharp median of its class:");
-        foreach (Summary summary in summaries)
-        {
-            double baseline = double.NaN;
-            foreach (BenchmarkReport report in summary.Reports)
-            {
-                if (report.BenchmarkCase.Descriptor.Baseline)
+                if (filters.Count > 0 && !filters.Exists(f => type.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
                 {
-                    baseline = report.ResultStatistics?.Median ?? double.NaN;
+                    continue;
                 }
-            }
 
-            foreach (BenchmarkReport report in summary.Reports)
-            {
-                double median = report.ResultStatistics?.Median ?? double.NaN;
-                Console.WriteLine($"//   {report.BenchmarkCase.Descriptor.Type.Name,-30} {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo,-75} {Format(median),12}  {median / baseline,6:F2}");
+                IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+                    .AddJob(job)
+                    .AddColumn(StatisticColumn.Median)
+                    .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+                summary.Add(BenchmarkRunner.Run(type, config, rest.ToArray()));
             }
         }
 
+        summary.Print(rounds);
         return 0;
     }
-
-    private static string Format(double nanoseconds) =>
-        nanoseconds >= 1e9 ? $"{nanoseconds / 1e9:F3} s" : nanoseconds >= 1e6 ? $"{nanoseconds / 1e6:F1} ms" : nanoseconds >= 1e3 ? $"{nanoseconds / 1e3:F2} us" : $"{nanoseconds:F0} ns";
 }

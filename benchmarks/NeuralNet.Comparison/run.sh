@@ -4,8 +4,9 @@
 #   bash benchmarks/NeuralNet.Comparison/run.sh            # full run (about 10 minutes on 2 cores)
 #   bash benchmarks/NeuralNet.Comparison/run.sh --quick    # 3 measured iterations per epoch benchmark
 #
-# Other options, passed to the program: --no-check (skip the one-epoch loss check), --check-only, --cnn-rows N (CNN
-# subset, default 12000), --filter NAME (MlpEpoch, MlpForwardBackward, CnnEpoch, PredictLatency).
+# Other options, passed to the program: --rounds N (run every comparison N times, alternating the contenders in time;
+# the closing summary gives the median over rounds), --no-check (skip the one-epoch loss check), --check-only,
+# --cnn-rows N (CNN subset, default 12000), --filter NAME... (MlpEpoch, MlpForwardBackward, CnnEpoch, PredictLatency).
 # Builds the project (restoring TorchSharp 0.107.0, libtorch-cpu-linux-x64 2.10.0 and ONNX Runtime 1.31.1 on first
 # use; the project is not in NeuralNet.sln, so `dotnet test` and .ci/run never fetch libtorch), lets the build's
 # AfterBuild target patch the copied libLibTorchSharp.so (weaken_glibcxx.py), then runs every benchmark in this
