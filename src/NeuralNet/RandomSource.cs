@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace NeuralNet;
 
 /// <summary>
@@ -33,18 +36,39 @@ public sealed class RandomSource
     }
 
     /// <summary>Returns the next 64 uniformly random bits.</summary>
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Next(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One step of xoshiro256** 1.0 (Blackman &amp; Vigna, 2018) on a state held wherever the caller keeps it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        // xoshiro256** 1.0 (Blackman & Vigna, 2018).
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="keep"/> to each element of <paramref name="mask"/> whose draw <c>u = NextDouble()</c> is at
+    /// least <paramref name="rate"/>, and zero to the others: one draw per element, in order, the same draws and the same
+    /// mask as that loop, with the state in registers. <c>u = k·2⁻⁵³</c> for the integer <c>k = bits &gt;&gt; 11</c>, and
+    /// <c>rate·2⁵³</c> is exact, so <c>u ≥ rate ⇔ k ≥ ⌈rate·2⁵³⌉</c>: the test is one integer compare.
+    /// </summary>
+    internal void FillKeepMask<T>(Span<T> mask, double rate, T keep) where T : unmanaged, INumberBase<T>
+    {
+        ulong threshold = (ulong)Math.Ceiling(rate * (1UL << 53));
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = Next(ref s0, ref s1, ref s2, ref s3) >> 11 >= threshold ? keep : T.Zero;
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
     /// <summary>Returns a uniform double in [0, 1) with 53 random bits.</summary>

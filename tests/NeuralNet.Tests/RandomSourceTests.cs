@@ -15,6 +15,41 @@ public class RandomSourceTests
         sa.Should().NotEqual(sc);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.2)]
+    [InlineData(0.25)]
+    [InlineData(0.5)]
+    [InlineData(0.3333333333333333)]
+    [InlineData(0.9999999999999999)]
+    public void FillKeepMask_EqualsNextDoubleLoop_AndLeavesTheSameState(double rate)
+    {
+        var a = new RandomSource(7);
+        var b = new RandomSource(7);
+        var mask = new float[10_001];
+        a.FillKeepMask(mask, rate, 2f);
+        var expected = new float[mask.Length];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            expected[i] = b.NextDouble() >= rate ? 2f : 0f;
+        }
+
+        mask.Should().Equal(expected);
+        a.NextUInt64().Should().Be(b.NextUInt64());
+    }
+
+    [Fact]
+    public void FillKeepMask_AtTheThreshold_KeepsExactlyTheDrawsAtOrAboveTheRate()
+    {
+        // State (1, 2, 3, 4) draws 11520, 0, 1509978240, ... (reference outputs): k = bits >> 11 gives 5, 0, 737294, ...
+        // A rate of exactly 5·2⁻⁵³ keeps the first draw (u = rate) and drops the second (u = 0).
+        var r = new RandomSource(0);
+        r.SetState(new RandomSourceState(1, 2, 3, 4, false, 0));
+        var mask = new double[3];
+        r.FillKeepMask(mask, 5.0 / (1UL << 53), 1.0);
+        mask.Should().Equal(1.0, 0.0, 1.0);
+    }
+
     [Fact]
     public void Xoshiro256StarStar_MatchesReferenceOutput()
     {

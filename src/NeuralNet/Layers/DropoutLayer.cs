@@ -96,10 +96,7 @@ public sealed class DropoutLayer<T> : Layer<T> where T : unmanaged, IFloatingPoi
 
         // Keep when u >= p (probability 1 - p), scaled so that E[output] = input.
         T scale = T.One / T.CreateTruncating(1 - Rate);
-        for (int i = 0; i < n; i++)
-        {
-            mask[i] = _random.NextDouble() >= Rate ? scale : T.Zero;
-        }
+        _random.FillKeepMask(mask, Rate, scale);
 
         TensorPrimitives.Multiply(input[..n], mask, output);
     }
