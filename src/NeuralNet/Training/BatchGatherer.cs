@@ -50,7 +50,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         _inputs = inputs;
         _targets = targets;
         long length = (long)trainRows * inputs;
-        _xRows = staging is not null && staging.LongLength >= length ? staging : GC.AllocateUninitializedArray<T>(checked((int)length));
+        _xRows = staging is not null && staging.LongLength >= length ? staging : LargeArrays.AllocateUninitialized<T>(checked((int)length));
         fixed (T* px = x, pr = _xRows)
         {
             Run(px, pr, null, trainRows, staging: true);
