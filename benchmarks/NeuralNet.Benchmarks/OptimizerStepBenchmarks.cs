@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using NeuralNet.Activations;
+using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 
@@ -18,6 +19,8 @@ public class OptimizerStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // Every thread the machine has, as in a program of its own: an earlier class of the same run may have left 1.
+        Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
         Network<float> network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
         _parameters = network.Parameters;
         var random = new RandomSource(2);

@@ -9,6 +9,8 @@ using NeuralNet.Optimizers;
 using NeuralNet.Training;
 using B = Baseline::NeuralNet;
 
+using NeuralNet.Kernels;
+
 namespace NeuralNet.Benchmarks;
 
 /// <summary>
@@ -32,6 +34,9 @@ public class TrainerBeforeAfterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // Every thread the machine has, as in a program of its own: an earlier class of the same run may have left 1.
+        Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        B.Kernels.Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
         var random = new RandomSource(2);
         _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
         _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);

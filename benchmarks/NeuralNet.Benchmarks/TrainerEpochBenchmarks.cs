@@ -5,6 +5,8 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
 
+using NeuralNet.Kernels;
+
 namespace NeuralNet.Benchmarks;
 
 /// <summary>The reference epoch through the whole trainer: a 784-256-128-10 float network with Adam on 60,000 synthetic
@@ -20,6 +22,8 @@ public class TrainerEpochBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // Every thread the machine has, as in a program of its own: an earlier class of the same run may have left 1.
+        Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
         _network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
         var random = new RandomSource(2);
         _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
