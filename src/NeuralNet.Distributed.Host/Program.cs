@@ -37,14 +37,29 @@ if (!options.TryGetValue("name", out string? name) || !options.ContainsKey("silo
     return 2;
 }
 
-int siloPort = int.Parse(options["silo-port"], CultureInfo.InvariantCulture);
-int gatewayPort = int.Parse(options["gateway-port"], CultureInfo.InvariantCulture);
+int? Port(string key)
+{
+    if (int.TryParse(options[key], NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 1 and <= 65535)
+    {
+        return port;
+    }
+
+    Console.Error.WriteLine($"--{key} takes a TCP port from 1 to 65535; got '{options[key]}'");
+    return null;
+}
+
+if (Port("silo-port") is not int siloPort || Port("gateway-port") is not int gatewayPort
+    || (options.ContainsKey("primary-port") ? Port("primary-port") : siloPort) is not int primaryPort)
+{
+    return 2;
+}
+
 var settings = new DistributedClusterSettings
 {
     ClusterId = options.GetValueOrDefault("cluster") ?? "neuralnet",
     ServiceId = options.GetValueOrDefault("cluster") ?? "neuralnet",
     Redis = options.GetValueOrDefault("redis"),
-    PrimarySiloPort = options.TryGetValue("primary-port", out string? primary) ? int.Parse(primary, CultureInfo.InvariantCulture) : siloPort,
+    PrimarySiloPort = primaryPort,
     Certificate = options.TryGetValue("tls-pfx", out string? pfx)
         ? X509CertificateLoader.LoadPkcs12FromFile(pfx, options.GetValueOrDefault("tls-password"))
         : null,
