@@ -16,8 +16,8 @@ using NeuralNet.Training;
 using Spectre.Console;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
-string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+const string DefaultDirectory = SampleSupport.FashionMnistDirectory;
+string[] classNames = SampleSupport.FashionMnistClasses;
 
 Dictionary<string, string> options;
 try
@@ -83,28 +83,14 @@ catch (FormatException)
 int? trainSamples = options.ContainsKey("train-samples") ? SampleSupport.Int(options, "train-samples", 60000) : null;
 long seed = SampleSupport.Int(options, "seed", 42);
 
-string? Find(string name) =>
-    new[] { name + ".gz", name }.Select(n => Path.Combine(dataDir, n)).FirstOrDefault(File.Exists);
-
-string? trainImages = Find("train-images-idx3-ubyte"), trainLabels = Find("train-labels-idx1-ubyte");
-string? testImages = Find("t10k-images-idx3-ubyte"), testLabels = Find("t10k-labels-idx1-ubyte");
-if (trainImages is null || trainLabels is null || testImages is null || testLabels is null)
+var clock = Stopwatch.StartNew();
+if (SampleSupport.LoadFashionMnist(dataDir, trainSamples) is not { } loaded)
 {
-    Console.Error.WriteLine($"""
-        Fashion-MNIST was not found in {dataDir}.
-        On Debian or Ubuntu install it with:
-
-            sudo apt-get install dataset-fashion-mnist
-
-        or download the four IDX files from https://github.com/zalandoresearch/fashion-mnist and pass --data DIR.
-        """);
     return 3;
 }
 
+(Dataset<float> train, Dataset<float> test) = loaded;
 Directory.CreateDirectory(outDir);
-var clock = Stopwatch.StartNew();
-Dataset<float> train = IdxFile.LoadDataset<float>(trainImages, trainLabels, scale: 1.0 / 255, maxSamples: trainSamples);
-Dataset<float> test = IdxFile.LoadDataset<float>(testImages, testLabels, scale: 1.0 / 255);
 StandardScaler? scaler = null;
 if (SampleSupport.Int(options, "standardize", 1) != 0)
 {

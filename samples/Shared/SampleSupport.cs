@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Data;
 using NeuralNet.Metrics;
 using NeuralNet.Training;
 using ScottPlot;
@@ -10,6 +11,41 @@ namespace NeuralNet.Samples;
 /// <summary>Console and plotting helpers shared by the samples (linked into each sample project).</summary>
 internal static class SampleSupport
 {
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package puts the four Fashion-MNIST IDX files.</summary>
+    public const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The ten Fashion-MNIST classes, in label order.</summary>
+    public static readonly string[] FashionMnistClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>
+    /// Loads Fashion-MNIST's training set (its first <paramref name="trainSamples"/> images, or all) and test set from
+    /// <paramref name="directory"/> (gzipped or not), pixels scaled by 1/255; or, when a file is missing, prints how to
+    /// get them and returns null.
+    /// </summary>
+    public static (Dataset<float> Train, Dataset<float> Test)? LoadFashionMnist(string directory, int? trainSamples)
+    {
+        string? Find(string name) =>
+            new[] { name + ".gz", name }.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
+
+        string? trainImages = Find("train-images-idx3-ubyte"), trainLabels = Find("train-labels-idx1-ubyte");
+        string? testImages = Find("t10k-images-idx3-ubyte"), testLabels = Find("t10k-labels-idx1-ubyte");
+        if (trainImages is null || trainLabels is null || testImages is null || testLabels is null)
+        {
+            Console.Error.WriteLine($"""
+                Fashion-MNIST was not found in {directory}.
+                On Debian or Ubuntu install it with:
+
+                    sudo apt-get install dataset-fashion-mnist
+
+                or download the four IDX files from https://github.com/zalandoresearch/fashion-mnist and pass --data DIR.
+                """);
+            return null;
+        }
+
+        return (IdxFile.LoadDataset<float>(trainImages, trainLabels, scale: 1.0 / 255, maxSamples: trainSamples),
+            IdxFile.LoadDataset<float>(testImages, testLabels, scale: 1.0 / 255));
+    }
+
     /// <summary>Reads <c>--name value</c> pairs and <c>--flag</c>s; unknown options are an error.</summary>
     public static Dictionary<string, string> ParseArgs(string[] args, IReadOnlyCollection<string> known)
     {
