@@ -21,6 +21,9 @@ internal static class GemmWorkers
 
     /// <summary>Spin iterations before a waiting worker blocks (ManualResetEventSlim caps it at 2047).</summary>
     private const int SpinCount = 2000;
+
+    /// <summary>Spin iterations of the caller waiting for the other parts before it blocks (see <see cref="AwaitWorkers"/>).</summary>
+    private const int DoneSpinCount = 20_000;
     private static readonly CountdownEvent Done = new(0);
     private static IGemmWork? s_work;
     private static Exception? s_error;
@@ -66,7 +69,7 @@ internal static class GemmWorkers
                 own = e;
             }
 
-            Done.Wait();
+            AwaitWorkers();
             s_work = null;
             Exception? error = own ?? s_error;
             if (error is not null)
@@ -80,6 +83,22 @@ internal static class GemmWorkers
         {
             Monitor.Exit(Gate);
         }
+    }
+
+    /// <summary>
+    /// Waits for the other parts. The caller spins (yielding, never sleeping) before it blocks: the parts are balanced,
+    /// so the others finish within microseconds of part 0, while a blocked caller is woken only after a futex wake-up,
+    /// which costs tens of microseconds and more on a virtual machine (TrainerBeforeAfterBenchmarks, docs/benchmarks.md).
+    /// </summary>
+    private static void AwaitWorkers()
+    {
+        SpinWait spinner = default;
+        for (int i = 0; i < DoneSpinCount && !Done.IsSet; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        Done.Wait();
     }
 
     private static void WorkerLoop(ManualResetEventSlim start, int part)
