@@ -1,5 +1,5 @@
 // Fashion-MNIST (Zalando, 70,000 28x28 grey-scale clothing images in 10 classes) from its IDX files: trains a
-// 784-256-128-10 network with Adam, printing each epoch's time and test accuracy, then saves the model and the curves.
+// 784-256-128-10 network with batch normalisation, dropout and AdamW on a one-cycle schedule, printing each epoch's time and test accuracy, then saves the model and the curves.
 using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
@@ -33,7 +33,8 @@ catch (ArgumentException e)
 if (options.ContainsKey("help"))
 {
     Console.WriteLine($"""
-        FashionMnist: trains a 784-256-128-10 network (ReLU, dropout, softmax, Adam with cosine decay; --hidden changes the widths) on Fashion-MNIST.
+        FashionMnist: trains a 784-256-128-10 network (ReLU, batch norm, dropout, softmax; AdamW warmed up over 30% of the epochs, then
+        cosine decay; --hidden changes the widths) on Fashion-MNIST.
 
         Usage: dotnet run --project samples/FashionMnist -c Release -- [options]
 
@@ -44,13 +45,13 @@ if (options.ContainsKey("help"))
           --epochs N            training epochs (default: 20)
           --batch-size N        mini-batch size (default: 256)
           --dropout R           dropout rate after each hidden layer (default: 0.2; 0 turns it off)
-          --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.002)
-          --warmup E            epochs of linear warm-up to the peak rate (default: 1)
+          --learning-rate R     peak Adam step size, decayed to 0 by a cosine (default: 0.008)
+          --warmup E            epochs of linear warm-up to the peak rate (default: 30% of --epochs)
           --label-smoothing E   label smoothing of the cross-entropy (default: 0)
           --hidden W1,W2,...    widths of the hidden layers (default: 256,128)
           --input-dropout R     dropout rate on the input pixels (default: 0)
-          --weight-decay L      decoupled weight decay of Adam (AdamW), applied as w *= 1 - lr*L (default: 0)
-          --batch-norm 0|1      1 adds batch normalisation after each hidden layer (default: 0)
+          --weight-decay L      decoupled weight decay of Adam (AdamW), applied as w *= 1 - lr*L (default: 0.1)
+          --batch-norm 0|1      1 adds batch normalisation after each hidden layer (default: 1)
           --standardize 0|1     1 scales each pixel to mean 0, variance 1 (fitted on the training images) (default: 1)
           --train-samples N     use only the first N training images (default: all 60,000)
           --seed S              seed of the weights and the shuffles (default: 42)
@@ -64,11 +65,11 @@ string outDir = options.GetValueOrDefault("out") ?? "out";
 int epochs = SampleSupport.Int(options, "epochs", 20);
 int batchSize = SampleSupport.Int(options, "batch-size", 256);
 double dropout = SampleSupport.Double(options, "dropout", 0.2);
-double learningRate = SampleSupport.Double(options, "learning-rate", 0.002);
-double warmup = SampleSupport.Double(options, "warmup", 1);
+double learningRate = SampleSupport.Double(options, "learning-rate", 0.008);
+double warmup = SampleSupport.Double(options, "warmup", 0.3 * epochs);
 double labelSmoothing = SampleSupport.Double(options, "label-smoothing", 0);
 double inputDropout = SampleSupport.Double(options, "input-dropout", 0);
-double weightDecay = SampleSupport.Double(options, "weight-decay", 0);
+double weightDecay = SampleSupport.Double(options, "weight-decay", 0.1);
 int[] hidden;
 try
 {
@@ -102,7 +103,7 @@ if (SampleSupport.Int(options, "standardize", 1) != 0)
 
 AnsiConsole.MarkupLine($"Loaded {train.Count:N0} training and {test.Count:N0} test images of {train.FeatureCount} pixels in {clock.Elapsed.TotalSeconds:F1} s (pixels scaled to [[0, 1]]).");
 
-bool batchNorm = SampleSupport.Int(options, "batch-norm", 0) != 0;
+bool batchNorm = SampleSupport.Int(options, "batch-norm", 1) != 0;
 var builder = new NetworkBuilder<float>(784).WithSeed(seed);
 if (inputDropout > 0)
 {
