@@ -22,7 +22,7 @@ string[] classNames = SampleSupport.FashionMnistClasses;
 Dictionary<string, string> options;
 try
 {
-    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize", "batch-norm", "hidden", "input-dropout", "weight-decay"]);
+    options = SampleSupport.ParseArgs(args, ["data", "out", "epochs", "batch-size", "learning-rate", "seed", "train-samples", "dropout", "label-smoothing", "warmup", "standardize", "batch-norm", "hidden", "input-dropout", "weight-decay", "one-cycle"]);
 }
 catch (ArgumentException e)
 {
@@ -51,6 +51,8 @@ if (options.ContainsKey("help"))
           --hidden W1,W2,...    widths of the hidden layers (default: 256,128)
           --input-dropout R     dropout rate on the input pixels (default: 0)
           --weight-decay L      decoupled weight decay of Adam (AdamW), applied as w *= 1 - lr*L (default: 0.1)
+          --one-cycle 0|1       1 uses OneCycleSchedule (PyTorch's OneCycleLR: cosine rise from rate/25 over the
+                                warm-up, cosine fall to rate/25/10^4) instead of the linear warm-up and cosine (default: 0)
           --batch-norm 0|1      1 adds batch normalisation after each hidden layer (default: 1)
           --standardize 0|1     1 scales each pixel to mean 0, variance 1 (fitted on the training images) (default: 1)
           --train-samples N     use only the first N training images (default: all 60,000)
@@ -129,7 +131,9 @@ var trainer = new Trainer<float>(new TrainerOptions
     BatchSize = batchSize,
     Seed = seed,
     Optimizer = new Adam(learningRate, weightDecay: weightDecay),
-    Schedule = new CosineSchedule(epochs, warmup),
+    Schedule = SampleSupport.Int(options, "one-cycle", 0) != 0
+        ? new OneCycleSchedule(epochs, (train.Count + batchSize - 1) / batchSize, pctStart: warmup / epochs)
+        : new CosineSchedule(epochs, warmup),
     Loss = labelSmoothing > 0 ? Loss.SparseCategoricalCrossEntropyWithLabelSmoothing(labelSmoothing) : Loss.SparseCategoricalCrossEntropy,
 });
 

@@ -4,6 +4,7 @@ using NeuralNet.Data;
 using NeuralNet.Losses;
 using NeuralNet.Metrics;
 using NeuralNet.Optimizers;
+using NeuralNet.Schedules;
 using NeuralNet.Training;
 
 namespace NeuralNet.Tests.Docs;
@@ -177,6 +178,30 @@ public class FirstHourDocsTests
         smoothed.Name.Should().Be("sparse_categorical_crossentropy(from_logits=0,label_smoothing=0.1)");
         rmsprop.Centered.Should().BeTrue();
         gelu.Name.Should().Be("gelu_exact");
+    }
+
+    [Fact]
+    public void Training_OneCycleSchedule()
+    {
+        Matrix<float> x = Matrix<float>.Build.Dense(300, 4, (i, j) => (i * 5 + j * 3) % 17 / 17f);
+        Matrix<float> y = Matrix<float>.Build.Dense(300, 1, (i, _) => i % 3);
+        Network<float> network = new NetworkBuilder<float>(4).WithSeed(2).AddDense(8, Activation.ReLU).AddDense(3, Activation.Softmax).Build();
+
+        // --- docs/training.md: Schedules
+        int batchesPerEpoch = (x.RowCount + 127) / 128;
+        var trainer = new Trainer<float>(new TrainerOptions
+        {
+            Epochs = 20, BatchSize = 128, Loss = Loss.SparseCategoricalCrossEntropy,
+            Optimizer = new Adam(0.008),                          // the peak rate
+            Schedule = new OneCycleSchedule(epochs: 20, stepsPerEpoch: batchesPerEpoch),
+        });
+        // --- end
+        var rates = new List<double>();
+        trainer.Fit(network, x, y, null, null, null, report => rates.Add(report.LearningRate));
+        rates.Should().HaveCount(20 * 3);
+        rates[0].Should().BeApproximately(0.008 / 25, 1e-12);
+        rates.Max().Should().BeApproximately(0.008, 1e-3 * 0.008);
+        rates[^1].Should().BeApproximately(0.008 / 25 / 1e4, 1e-15);
     }
 
     [Fact]
