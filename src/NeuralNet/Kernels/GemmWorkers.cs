@@ -88,7 +88,8 @@ internal static class GemmWorkers
     /// <summary>
     /// Waits for the other parts. The caller spins (yielding, never sleeping) before it blocks: the parts are balanced,
     /// so the others finish within microseconds of part 0, while a blocked caller is woken only after a futex wake-up,
-    /// which costs tens of microseconds and more on a virtual machine (TrainerBeforeAfterBenchmarks, docs/benchmarks.md).
+    /// which costs tens of microseconds and more on a virtual machine (2-4% of a 256-128 epoch on a Zen 3 VM, see
+    /// docs/benchmarks.md, "Zen 3 figures").
     /// </summary>
     private static void AwaitWorkers()
     {
