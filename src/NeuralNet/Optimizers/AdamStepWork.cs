@@ -54,8 +54,10 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 vV[k] = vk;
                 Vector512<T> t = vValue[k] * vScale + vStep * (mk / (Vector512.Sqrt(vk * vInv2) + vEps));
                 vValue[k] = t;
-                maxV = Vector512.Max(maxV, Vector512.Abs(t));
-                maxM = Vector512.Max(maxM, Vector512.Abs(mk));
+                // MaxNative (one vmaxps) instead of Max's IEEE handling of NaN and signed zeros (Adam's whole step took 0.78x
+                // the time on a Zen 3): magnitudes are never -0, and a NaN or infinity is reported through `bad` anyway.
+                maxV = Vector512.MaxNative(maxV, Vector512.Abs(t));
+                maxM = Vector512.MaxNative(maxM, Vector512.Abs(mk));
 
                 // x - x is 0 exactly when x is finite; v may be +∞ (g² overflowed) but never NaN.
                 badLanes |= ~Vector512.Equals(t - t, Vector512<T>.Zero) | ~Vector512.Equals(mk - mk, Vector512<T>.Zero) | ~Vector512.Equals(vk, vk);
@@ -86,8 +88,8 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 vV[k] = vk;
                 Vector<T> t = vValue[k] * vScale + vStep * (mk / (Vector.SquareRoot(vk * vInv2) + vEps));
                 vValue[k] = t;
-                maxV = Vector.Max(maxV, Vector.Abs(t));
-                maxM = Vector.Max(maxM, Vector.Abs(mk));
+                maxV = Vector.MaxNative(maxV, Vector.Abs(t));
+                maxM = Vector.MaxNative(maxM, Vector.Abs(mk));
                 badLanes |= ~Vector.Equals(t - t, Vector<T>.Zero) | ~Vector.Equals(mk - mk, Vector<T>.Zero) | ~Vector.Equals(vk, vk);
             }
 
