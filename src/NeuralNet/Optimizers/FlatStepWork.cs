@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
 
@@ -104,10 +105,7 @@ internal abstract class FlatStepWork<T> : IGemmWork where T : unmanaged, IFloati
             {
                 if (_gradientPass)
                 {
-                    // MaxMagnitude is NaN when any value is NaN.
-                    T m = TensorPrimitives.MaxMagnitude<T>(Parameters[p].Gradient[start..end]);
-                    bad |= T.IsNaN(m);
-                    maxValue = T.Max(maxValue, T.Abs(m));
+                    maxValue = T.Max(maxValue, MaxAbs(Parameters[p].Gradient[start..end], ref bad));
                 }
                 else
                 {
@@ -121,5 +119,45 @@ internal abstract class FlatStepWork<T> : IGemmWork where T : unmanaged, IFloati
         _maxValue[part] = double.CreateTruncating(maxValue);
         _maxState[part] = double.CreateTruncating(maxState);
         _bad[part] = bad;
+    }
+
+    /// <summary>
+    /// <c>max |g|</c> (∞ when a value is infinite), setting <paramref name="nan"/> when a value is NaN (the maximum
+    /// is then meaningless). The same answer as <c>TensorPrimitives.MaxMagnitude</c> for the guard, with one
+    /// <c>vmaxps</c> per vector instead of its IEEE handling of NaN and signed zeros: a guarded Adam step (this scan, then
+    /// the update) over 235,146 parameters took 217-305 µs instead of 331-345 µs on one Zen 3 core (docs/benchmarks.md).
+    /// </summary>
+    private static T MaxAbs(ReadOnlySpan<T> g, ref bool nan)
+    {
+        T max = T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && g.Length >= Vector<T>.Count)
+        {
+            ReadOnlySpan<Vector<T>> vg = MemoryMarshal.Cast<T, Vector<T>>(g);
+            Vector<T> acc = Vector<T>.Zero, nanLanes = Vector<T>.Zero;
+            for (int k = 0; k < vg.Length; k++)
+            {
+                Vector<T> v = vg[k];
+                acc = Vector.MaxNative(acc, Vector.Abs(v));
+                nanLanes |= ~Vector.Equals(v, v);
+            }
+
+            for (int l = 0; l < Vector<T>.Count; l++)
+            {
+                max = T.Max(max, acc[l]);
+            }
+
+            nan |= nanLanes != Vector<T>.Zero;
+            i = vg.Length * Vector<T>.Count;
+        }
+
+        for (; i < g.Length; i++)
+        {
+            T a = T.Abs(g[i]);
+            nan |= T.IsNaN(a);
+            max = T.Max(max, a);
+        }
+
+        return max;
     }
 }

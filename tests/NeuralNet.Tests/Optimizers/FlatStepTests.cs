@@ -180,6 +180,32 @@ public class FlatStepTests
     }
 
     [Theory]
+    [InlineData(0, 40722, float.NaN)]               // the last value of W1 (40,723 values): the scan's scalar tail
+    [InlineData(1, 0, float.NaN)]                   // b (19 values, shorter than one vector)
+    [InlineData(2, 29986, float.NaN)]               // the last value of W2
+    [InlineData(2, 100, float.PositiveInfinity)]    // an infinite gradient: no bound can be given
+    [InlineData(0, 7, float.NegativeInfinity)]
+    public void TryGuardedStep_NonFiniteGradientAnywhere_RefusesAndChangesNothing(int parameter, int index, float value)
+    {
+        foreach (int threads in new[] { 1, 2 })
+        {
+            WithThreads(threads, () =>
+            {
+                Parameter<float>[] parameters = Parameters<float>(7);
+                parameters[parameter].Gradient[index] = value;
+                float[] before = Flat(parameters);
+                var adam = new Adam(0.01);
+
+                adam.TryGuardedStep(parameters, 1.0, out double maxAfter).Should().BeFalse();
+
+                Flat(parameters).Should().Equal(before);
+                adam.StepCount.Should().Be(0);
+                maxAfter.Should().Be(double.NaN);
+            });
+        }
+    }
+
+    [Theory]
     [InlineData(1e-8, 3e38)] // weights near float's largest value: θ + Δθ may overflow
     [InlineData(0.0, 1.0)] // ε = 0: m / √v is 0/0 where a gradient has always been 0
     public void TryGuardedStep_UnboundedStep_Refuses(double epsilon, double maxValue)
