@@ -107,7 +107,20 @@ public sealed class ProcessCluster : IAsyncDisposable
         {
             if (e.Data is null)
             {
-                ready.TrySetException(new InvalidOperationException($"silo {name} exited before it was ready:\n{log}"));
+                // End of output: after READY this is a silo being stopped or killed, and stderr may still be
+                // appending on another thread, so the log is read under its lock (an unlocked read crashed the test
+                // host once: StringBuilder.ToString racing AppendLine).
+                if (!ready.Task.IsCompleted)
+                {
+                    string text;
+                    lock (log)
+                    {
+                        text = log.ToString();
+                    }
+
+                    ready.TrySetException(new InvalidOperationException($"silo {name} exited before it was ready:\n{text}"));
+                }
+
                 return;
             }
 
