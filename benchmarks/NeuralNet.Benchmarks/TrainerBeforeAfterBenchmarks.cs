@@ -4,12 +4,11 @@ extern alias Baseline;
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
+using NeuralNet.Kernels;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
 using B = Baseline::NeuralNet;
-
-using NeuralNet.Kernels;
 
 namespace NeuralNet.Benchmarks;
 

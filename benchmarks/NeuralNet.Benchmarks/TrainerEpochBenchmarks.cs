@@ -1,11 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
+using NeuralNet.Kernels;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
-
-using NeuralNet.Kernels;
 
 namespace NeuralNet.Benchmarks;
 

@@ -1,5 +1,6 @@
 // Fashion-MNIST (Zalando, 70,000 28x28 grey-scale clothing images in 10 classes) from its IDX files: trains a
-// 784-256-128-10 network with batch normalisation, dropout and AdamW on a one-cycle schedule, printing each epoch's time and test accuracy, then saves the model and the curves.
+// 784-256-128-10 network with batch normalisation, dropout and AdamW (linear warm-up over 30% of the epochs, then cosine
+// decay), printing each epoch's time and test accuracy, then saves the model and the curves.
 using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;

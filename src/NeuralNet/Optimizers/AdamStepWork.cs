@@ -54,8 +54,6 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 vV[k] = vk;
                 Vector512<T> t = vValue[k] * vScale + vStep * (mk / (Vector512.Sqrt(vk * vInv2) + vEps));
                 vValue[k] = t;
-                // MaxNative (one vmaxps) instead of Max's IEEE handling of NaN and signed zeros (Adam's whole step took 0.78x
-                // the time on a Zen 3): magnitudes are never -0, and a NaN or infinity is reported through `bad` anyway.
                 maxV = Vector512.MaxNative(maxV, Vector512.Abs(t));
                 maxM = Vector512.MaxNative(maxM, Vector512.Abs(mk));
 

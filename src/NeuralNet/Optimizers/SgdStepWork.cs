@@ -34,8 +34,6 @@ internal sealed class SgdStepWork<T> : FlatStepWork<T> where T : unmanaged, IFlo
             {
                 Vector512<T> t = vGradient[k] * vRate + vValue[k];
                 vValue[k] = t;
-                // MaxNative (one vmaxps) instead of Max's IEEE handling of NaN and signed zeros (Adam's whole step took 0.78x
-                // the time on a Zen 3): magnitudes are never -0, and a NaN or infinity is reported through `bad` anyway.
                 maxV = Vector512.MaxNative(maxV, Vector512.Abs(t));
                 badLanes |= ~Vector512.Equals(t - t, Vector512<T>.Zero);
             }

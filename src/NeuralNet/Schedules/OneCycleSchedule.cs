@@ -13,8 +13,8 @@ namespace NeuralNet.Schedules;
 /// The trainer asks for the rate with the progress in epochs (<c>epoch + batch / batches</c>); the step is that times
 /// <see cref="StepsPerEpoch"/>, rounded, so give the number of batches per epoch, as PyTorch's <c>steps_per_epoch</c>.
 /// PyTorch also cycles the momentum (Adam's β1) between 0.85 and 0.95 by default; this schedule sets only the rate,
-/// which is PyTorch's <c>cycle_momentum=False</c>. When <c>e ≤ 0</c> (fewer than <c>1 / pctStart</c> steps, where
-/// PyTorch divides by zero) the rise is skipped and the decay starts at <c>η_max</c>.
+/// which is PyTorch's <c>cycle_momentum=False</c>. When <c>e ≤ 0</c> (at most <c>1 / pctStart</c> steps) there is no
+/// rise and the decay starts at <c>η_max</c>, as in PyTorch for <c>e &lt; 0</c> (at <c>e = 0</c> PyTorch divides by zero).
 /// </remarks>
 public sealed class OneCycleSchedule : ILearningRateSchedule
 {
@@ -34,16 +34,8 @@ public sealed class OneCycleSchedule : ILearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, $"pctStart must be in (0, 1). Received: pctStart={pctStart}");
         }
 
-        if (!(divFactor >= 1) || double.IsInfinity(divFactor))
-        {
-            throw new ArgumentOutOfRangeException(nameof(divFactor), divFactor, $"divFactor must be finite and at least 1. Received: divFactor={divFactor}");
-        }
-
-        if (!(finalDivFactor >= 1) || double.IsInfinity(finalDivFactor))
-        {
-            throw new ArgumentOutOfRangeException(nameof(finalDivFactor), finalDivFactor, $"finalDivFactor must be finite and at least 1. Received: finalDivFactor={finalDivFactor}");
-        }
-
+        ThrowIfNotFiniteFactor(divFactor, nameof(divFactor));
+        ThrowIfNotFiniteFactor(finalDivFactor, nameof(finalDivFactor));
         Epochs = epochs;
         StepsPerEpoch = stepsPerEpoch;
         PctStart = pctStart;
@@ -82,6 +74,14 @@ public sealed class OneCycleSchedule : ILearningRateSchedule
 
         // e < N - 1 always (pctStart < 1), so the decay has a positive length; a one-step cycle gives p = 1, η_min.
         return Anneal(baseRate, min, (step - riseEnd) / (last - riseEnd));
+    }
+
+    private static void ThrowIfNotFiniteFactor(double value, string paramName)
+    {
+        if (!(value >= 1) || double.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be finite and at least 1. Received: {paramName}={value}");
+        }
     }
 
     /// <summary><c>b + (a - b)(1 + cos(π p)) / 2</c>: <c>a</c> at <c>p = 0</c>, <c>b</c> at <c>p = 1</c>.</summary>

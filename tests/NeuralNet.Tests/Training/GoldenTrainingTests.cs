@@ -20,7 +20,7 @@ namespace NeuralNet.Tests.Training;
 /// <remarks>
 /// The bits depend on the vector width the machine runs: the GEMM's micro-kernel and <c>TensorPrimitives</c>' sums
 /// and transcendental functions group their operations by vector. So there is one pair of hashes for 512-bit machines
-/// (AVX-512: recorded on Zen 5, the same on Zen 4) and one for 256-bit ones (AVX2 without AVX-512: recorded on Zen 3).
+/// (AVX-512; the pair that passed on Zen 5) and one for 256-bit ones (AVX2 without AVX-512: recorded on Zen 3).
 /// Any other configuration (a CPU with AVX-512 whose runtime does not accelerate <see cref="Vector512"/>, say) has no
 /// recorded hash; there the test checks that two runs give the same bits.
 /// </remarks>
