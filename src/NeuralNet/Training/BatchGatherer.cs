@@ -12,9 +12,12 @@ namespace NeuralNet.Training;
 /// </summary>
 internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Rows of x transposed per tile column at set-up: 64 rows of 784 floats (200 KB) stay in L2 while the
-    /// 784 columns are read in runs of 64.</summary>
-    private const int StagingRows = 64;
+    /// <summary>Rows of x transposed per band at set-up: each of x's columns is read in runs of 1024 values (4 KiB in
+    /// float), long enough for the hardware prefetchers to stream them. With runs of 64 values (256 bytes) the 784 column
+    /// streams of a band were fetched a few lines at a time on demand and the copy of 60,000 x 784 floats took about
+    /// twice as long (docs/benchmarks.md, "Intel Xeon figures"). Each destination line is completed by two neighbouring
+    /// tiles, so the band's size does not have to fit in a cache.</summary>
+    private const int StagingRows = 1024;
 
     /// <summary>Below this many values per part, waking another thread costs more than it saves.</summary>
     private const int MinValuesPerPart = 1 << 14;
