@@ -12,22 +12,21 @@ namespace NeuralNet.Benchmarks;
 /// <see cref="GemmBeforeAfterBenchmarks{T}"/>'s products timed with the two builds strictly alternated (41 rounds of
 /// before, after; a few products per sample), for a machine whose load moves faster than a BenchmarkDotNet case
 /// lasts: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --gemm-alternate THREADS</c>.
-/// Prints median and best samples as % of <c>threads x</c> the per-core peak of this Zen 5 measured on a quiet
-/// machine (219 GFLOP/s FP32, 110 FP64; <see cref="FmaPeak"/> reads low when the machine is busy), and whether the
-/// two builds gave the same bits.
+/// Prints median and best samples in GFLOP/s and as % of <c>threads x</c> the per-core peak <see cref="FmaPeak"/>
+/// measured at start-up (it reads low when the machine is busy, so a best sample may pass 100%), and whether the two
+/// builds gave the same bits.
 /// </summary>
 public static class GemmAlternation
 {
     private const int Rounds = 41;
-    private const double SinglePeak = 219, DoublePeak = 110;
     private static readonly string[] Shapes = ["128x784x256", "784x128x256 A^T", "128x256x784 B^T", "1024x1024x1024"];
 
     public static void Run(int threads)
     {
         Gemm.MaxDegreeOfParallelism = threads;
         B.Gemm.MaxDegreeOfParallelism = threads;
-        Run<float>(SinglePeak * threads, threads);
-        Run<double>(DoublePeak * threads, threads);
+        Run<float>(FmaPeak.SinglePerCore * threads, threads);
+        Run<double>(FmaPeak.DoublePerCore * threads, threads);
     }
 
     private static void Run<T>(double peak, int threads) where T : unmanaged, IFloatingPointIeee754<T>
@@ -62,10 +61,11 @@ public static class GemmAlternation
 
             Array.Sort(beforeTimes);
             Array.Sort(afterTimes);
-            double Percent(double seconds) => 100 * flops / seconds / 1e9 / peak;
+            double Gflops(double seconds) => flops / seconds / 1e9;
+            string Rate(double seconds) => $"{Gflops(seconds),6:F1} ({100 * Gflops(seconds) / peak,5:F1}%)";
             Console.WriteLine(
-                $"{typeof(T).Name,-6} {shape,-16} threads {threads}: median {Percent(beforeTimes[Rounds / 2]),5:F1}% -> {Percent(afterTimes[Rounds / 2]),5:F1}% " +
-                $"(x{beforeTimes[Rounds / 2] / afterTimes[Rounds / 2]:F2}), best {Percent(beforeTimes[0]),5:F1}% -> {Percent(afterTimes[0]),5:F1}%, " +
+                $"{typeof(T).Name,-6} {shape,-16} threads {threads}: median {Rate(beforeTimes[Rounds / 2])} -> {Rate(afterTimes[Rounds / 2])} " +
+                $"(x{beforeTimes[Rounds / 2] / afterTimes[Rounds / 2]:F2}), best {Rate(beforeTimes[0])} -> {Rate(afterTimes[0])}, " +
                 $"same bits: {before.AsSpan().SequenceEqual(after)}");
         }
     }

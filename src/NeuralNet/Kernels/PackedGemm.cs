@@ -129,16 +129,25 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>A per-thread pinned pack buffer, grown on demand and then reused by every later call.</summary>
+    /// <summary>
+    /// A per-thread pinned pack buffer, grown on demand and then reused by every later call; the pointer returned is
+    /// aligned to 64 bytes. An array's data starts 16 bytes into the object, so without the alignment every 512-bit load
+    /// of a packed panel straddled two cache lines, which the Intel Xeon of docs/benchmarks.md pays for in load
+    /// bandwidth (the micro-kernel reads two such vectors of A per depth step).
+    /// </summary>
     private static T* Buffer(ref T[]? buffer, int length)
     {
-        if (buffer is null || buffer.Length < length)
+        int slack = CacheLine / sizeof(T);
+        if (buffer is null || buffer.Length < length + slack)
         {
-            buffer = GC.AllocateUninitializedArray<T>(length, pinned: true);
+            buffer = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
         }
 
-        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((start + CacheLine - 1) & ~(nint)(CacheLine - 1));
     }
+
+    private const int CacheLine = 64;
 
     /// <summary>
     /// Writes a computed tile (column-major, leading dimension <paramref name="mr"/>) into C:
