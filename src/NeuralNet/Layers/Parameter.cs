@@ -1,5 +1,6 @@
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Layers;
 
@@ -28,8 +29,8 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         Rows = rows;
         Columns = columns;
         IsRegularized = regularized;
-        _value = new T[rows * columns];
-        _gradient = new T[rows * columns];
+        _value = AlignedArrays.Allocate<T>(rows * columns);
+        _gradient = AlignedArrays.Allocate<T>(rows * columns);
     }
 
     /// <summary>Short name within its layer.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Kernels;
 using NeuralNet.Layers;
 
 namespace NeuralNet.Optimizers;
@@ -214,7 +215,7 @@ public abstract class Optimizer : IOptimizer
             for (int i = 0; i < parameters.Count; i++)
             {
                 int k = s * parameters.Count + i;
-                var slot = new T[parameters[i].Length];
+                var slot = AlignedArrays.Allocate<T>(parameters[i].Length);
                 if (_imported is not null)
                 {
                     if (_imported[k].Length != slot.Length)
