@@ -20,6 +20,10 @@ internal static unsafe class AlignedArrays
     /// <summary>Arrays smaller than this are allocated normally: a few unaligned vectors cost nothing worth pinning for.</summary>
     internal const int MinBytes = 4096;
 
+    /// <summary>Arrays larger than this are allocated normally: each failed try keeps the array and a filler as large
+    /// as it until the tries end, so a huge tensor's transient memory would multiply.</summary>
+    internal const long MaxBytes = 4L << 20;
+
     /// <summary>Allocations tried before giving up on the alignment.</summary>
     private const int Attempts = 16;
 
@@ -33,7 +37,7 @@ internal static unsafe class AlignedArrays
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         long bytes = (long)length * sizeof(T);
-        if (bytes < MinBytes || IntPtr.Size != 8)
+        if (bytes < MinBytes || bytes > MaxBytes || IntPtr.Size != 8)
         {
             return new T[length];
         }
