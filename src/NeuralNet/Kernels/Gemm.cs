@@ -125,12 +125,14 @@ public static class Gemm
 
     /// <summary>
     /// <see cref="Multiply{T}"/> without validation, with the micro-kernel and thread count chosen by the caller
-    /// (tests use it to run the portable path and to compare thread counts).
+    /// (tests use it to run the portable path and to compare thread counts), and an optional
+    /// <paramref name="epilogue"/> applied to C once it is final: by each thread to its own block in a split product,
+    /// over the whole of C after the product otherwise, with the same bits either way.
     /// </summary>
     internal static unsafe void MultiplyCore<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
-        T beta, Span<T> c, int ldc, GemmPath path, int threads)
+        T beta, Span<T> c, int ldc, GemmPath path, int threads, GemmEpilogue<T> epilogue = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0)
@@ -139,14 +141,55 @@ public static class Gemm
         }
 
         path = Resolve(path);
-        bool vectorType = typeof(T) == typeof(float) || typeof(T) == typeof(double);
-        if (!vectorType || k == 0 || T.IsZero(alpha) || (path == GemmPath.Portable && !Vector128.IsHardwareAccelerated))
+        if (!PackedPath(transposeA, transposeB, m, n, k, alpha, lda, path))
         {
-            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            UnpackedProduct(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, path);
+            if (!epilogue.IsEmpty)
+            {
+                fixed (T* pc = c)
+                {
+                    epilogue.Apply(pc, ldc, 0, m, 0, n);
+                }
+            }
+
             return;
         }
 
-        if (m == 1 && !transposeB && (transposeA || lda == 1))
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            var job = new PackedGemm<T>.Job
+            {
+                A = pa, B = pb, C = pc, M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc,
+                TransposeA = transposeA, TransposeB = transposeB, Alpha = alpha, Beta = beta, Path = path,
+                Epilogue = epilogue,
+            };
+            ParallelGemm<T>.Run(in job, threads);
+        }
+    }
+
+    /// <summary>Whether <see cref="MultiplyCore{T}"/> packs the product (and may split it over threads): a type with
+    /// vector kernels, not a single sample's row, not a tiny product, more than one column. The others take
+    /// <see cref="UnpackedProduct{T}"/>.</summary>
+    private static bool PackedPath<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, int lda, GemmPath path)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        VectorKernels(k, alpha, path) && !OneRow(transposeA, transposeB, m, lda) && (long)m * n * k > SmallProduct && n != 1;
+
+    /// <summary>Float or double with a depth, a nonzero alpha, and vector hardware for the path.</summary>
+    private static bool VectorKernels<T>(int k, T alpha, GemmPath path) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && k != 0 && !T.IsZero(alpha)
+        && !(path == GemmPath.Portable && !Vector128.IsHardwareAccelerated);
+
+    /// <summary>One row of op(A) stored contiguously: a single sample through a layer.</summary>
+    private static bool OneRow(bool transposeA, bool transposeB, int m, int lda) => m == 1 && !transposeB && (transposeA || lda == 1);
+
+    /// <summary>The products <see cref="PackedPath{T}"/> turns away.</summary>
+    private static void UnpackedProduct<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        T beta, Span<T> c, int ldc, GemmPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (VectorKernels(k, alpha, path) && OneRow(transposeA, transposeB, m, lda))
         {
             // One row (a single sample), small products included: the reference loop would make one length-1 axpy
             // call per multiply-add. C[0, j] = alpha * dot(op(A) row, B[:, j]) + beta * C[0, j]; packing B would
@@ -161,24 +204,9 @@ public static class Gemm
             return;
         }
 
-        if ((long)m * n * k <= SmallProduct || n == 1)
-        {
-            // Tiny products: packing would dominate. One column (e.g. a single-output layer): the reference loop's
-            // column axpys / dot products read each element of A once; a packed 6-column panel would be five-sixths
-            // zeros.
-            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-
-        fixed (T* pa = a, pb = b, pc = c)
-        {
-            var job = new PackedGemm<T>.Job
-            {
-                A = pa, B = pb, C = pc, M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc,
-                TransposeA = transposeA, TransposeB = transposeB, Alpha = alpha, Beta = beta, Path = path,
-            };
-            ParallelGemm<T>.Run(in job, threads);
-        }
+        // Everything else: the reference loop (tiny products, where packing would dominate; one column, e.g. a
+        // single-output layer, where a packed 6-column panel would be five-sixths zeros; other types; k = 0; alpha = 0).
+        ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     private static unsafe void MultiplyRow<T>(

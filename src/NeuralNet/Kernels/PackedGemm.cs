@@ -42,6 +42,9 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         public bool TransposeA, TransposeB;
         public T Alpha, Beta;
         public GemmPath Path;
+
+        /// <summary>Applied by each thread to its block of C once the block is final.</summary>
+        public GemmEpilogue<T> Epilogue;
     }
 
     /// <summary>Register tile geometry of a micro-kernel.</summary>

@@ -5,9 +5,10 @@ namespace NeuralNet.Kernels;
 /// <summary>
 /// Splits C into independent blocks, one per thread: whole NR-column panels when C is at least as wide as it is
 /// tall, whole MR-row panels otherwise. Each thread packs what it needs into its own buffers; nothing is shared but
-/// the read-only inputs, and no element of C is touched by two threads.
+/// the read-only inputs, and no element of C is touched by two threads. Each thread then applies the job's
+/// <see cref="GemmEpilogue{T}"/> to its own block.
 /// </summary>
-internal sealed class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Below this many multiply-adds per thread, waking another thread costs more than it saves.</summary>
     internal const long MinMultiplyAddsPerThread = 1L << 19;
@@ -32,6 +33,7 @@ internal sealed class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloating
         if (parts <= 1)
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
+            job.Epilogue.Apply(job.C, job.Ldc, 0, job.M, 0, job.N);
             return;
         }
 
@@ -44,6 +46,7 @@ internal sealed class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloating
         if (!GemmWorkers.TryRun(self, parts))
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
+            job.Epilogue.Apply(job.C, job.Ldc, 0, job.M, 0, job.N);
         }
     }
 
@@ -56,10 +59,12 @@ internal sealed class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloating
         if (_splitColumns)
         {
             PackedGemm<T>.RunBlock(in _job, 0, _job.M, first, Math.Min(last, _job.N));
+            _job.Epilogue.Apply(_job.C, _job.Ldc, 0, _job.M, first, Math.Min(last, _job.N));
         }
         else
         {
             PackedGemm<T>.RunBlock(in _job, first, Math.Min(last, _job.M), 0, _job.N);
+            _job.Epilogue.Apply(_job.C, _job.Ldc, first, Math.Min(last, _job.M), 0, _job.N);
         }
     }
 }

@@ -92,7 +92,14 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     protected override void ForwardCore(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool training)
     {
         Span<T> z = Rent(ref _z, batchSize * OutputSize);
-        Affine(input, z, batchSize);
+        if (Rectifies)
+        {
+            // Z and max(Z, 0) both from the product's epilogue (Z is kept for the backward pass).
+            Affine(input, z, batchSize, output);
+            return;
+        }
+
+        Affine(input, z, batchSize, default);
         Activation.Forward<T>(z, output, batchSize);
     }
 
@@ -143,9 +150,18 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     public override void Infer(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
         Span<T> z = output[..(batchSize * OutputSize)];
-        Affine(input, z, batchSize);
+        if (Rectifies)
+        {
+            Affine(input, z, batchSize, z);
+            return;
+        }
+
+        Affine(input, z, batchSize, default);
         Activation.Forward<T>(z, z, batchSize);
     }
+
+    /// <summary>Whether the activation is ReLU, which the product's epilogue applies itself.</summary>
+    private bool Rectifies => ReferenceEquals(Activation, ReLU.Instance);
 
     /// <inheritdoc />
     /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads each weight once where it is stored,
@@ -162,22 +178,23 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
         }
     }
 
-    private void Affine(ReadOnlySpan<T> input, Span<T> z, int batchSize)
+    /// <summary><c>Z = X · W + b</c> (column j of Z gets <c>b[j]</c>) and, when <paramref name="rectified"/> is not
+    /// empty, <c>rectified = max(Z, 0)</c> (it may be Z itself). Both run in the product's epilogue
+    /// (<see cref="GemmEpilogue{T}"/>): each thread of a split product finishes its own block of Z, with the operations
+    /// of a bias add and <see cref="ReLU"/>'s forward pass after the product.</summary>
+    private unsafe void Affine(ReadOnlySpan<T> input, Span<T> z, int batchSize, Span<T> rectified)
     {
-        // Z = X · W, then Z[:, j] += b[j] (one contiguous column per output unit).
-        Gemm.Multiply(false, false, batchSize, OutputSize, InputSize, T.One, input, batchSize, _weights.Value, InputSize, T.Zero, z, batchSize);
-        ReadOnlySpan<T> b = _bias.Value;
-        if (batchSize == 1)
+        int n = batchSize * OutputSize;
+        Gemm.Validate(false, false, batchSize, OutputSize, InputSize, input.Length, batchSize, _weights.Value.Length, InputSize, z.Length, batchSize);
+        if (!rectified.IsEmpty && rectified.Length < n)
         {
-            // One sample: z is a single row, contiguous like b, so the bias is one vector add (same sums).
-            TensorPrimitives.Add(z, b, z);
-            return;
+            throw new ArgumentException($"expected at least {n} output values, got {rectified.Length}.", nameof(rectified));
         }
 
-        for (int j = 0; j < b.Length; j++)
+        fixed (T* bias = _bias.ValueArray, pr = rectified)
         {
-            Span<T> column = z.Slice(j * batchSize, batchSize);
-            TensorPrimitives.Add(column, b[j], column);
+            var epilogue = new GemmEpilogue<T>(bias, rectified.IsEmpty ? null : pr);
+            Gemm.MultiplyCore(false, false, batchSize, OutputSize, InputSize, T.One, input, batchSize, _weights.Value, InputSize, T.Zero, z, batchSize, GemmPath.Auto, Gemm.MaxDegreeOfParallelism, epilogue);
         }
     }
 }

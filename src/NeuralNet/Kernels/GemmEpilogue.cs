@@ -1,0 +1,75 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// What a product does to C once a block of it is final: <c>C[i, j] += bias[j]</c>, then, when asked,
+/// <c>R[i, j] = max(C[i, j], 0)</c> into a matrix R with C's leading dimension (R may be C itself). Each thread of a
+/// split product applies it to its own block straight after computing it, while the block is in its cache, instead of
+/// the caller making two more passes over C alone while the other threads wait. The operations are those of the
+/// separate passes (<c>TensorPrimitives.Add</c> of a scalar, <c>TensorPrimitives.Max</c> with 0, IEEE semantics: NaN
+/// stays NaN), one element at a time, so the bits do not depend on how C was split.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T* _bias;
+    private readonly T* _rectified;
+
+    /// <param name="bias">One value per column of C, or null for none.</param>
+    /// <param name="rectified">Where <c>max(C, 0)</c> goes (C's leading dimension), or null for none.</param>
+    public GemmEpilogue(T* bias, T* rectified)
+    {
+        _bias = bias;
+        _rectified = rectified;
+    }
+
+    /// <summary>Whether there is nothing to do.</summary>
+    public bool IsEmpty => _bias == null && _rectified == null;
+
+    /// <summary>Applies the epilogue to rows <c>[r0, r1)</c>, columns <c>[c0, c1)</c> of C.</summary>
+    public void Apply(T* c, int ldc, int r0, int r1, int c0, int c1)
+    {
+        int rows = r1 - r0;
+        if (IsEmpty || rows <= 0 || c1 <= c0)
+        {
+            return;
+        }
+
+        if (rows == 1 && ldc == 1)
+        {
+            // One row stored contiguously (a batch of one): the whole row at once, element by element as below.
+            Finish(new Span<T>(c + r0 + c0, c1 - c0), _bias == null ? default : new ReadOnlySpan<T>(_bias + c0, c1 - c0), _rectified == null ? default : new Span<T>(_rectified + r0 + c0, c1 - c0));
+            return;
+        }
+
+        for (int j = c0; j < c1; j++)
+        {
+            nint offset = (nint)j * ldc + r0;
+            Span<T> column = new(c + offset, rows);
+            if (_bias != null)
+            {
+                TensorPrimitives.Add(column, _bias[j], column);
+            }
+
+            if (_rectified != null)
+            {
+                TensorPrimitives.Max(column, T.Zero, new Span<T>(_rectified + offset, rows));
+            }
+        }
+    }
+
+    private static void Finish(Span<T> row, ReadOnlySpan<T> bias, Span<T> rectified)
+    {
+        if (!bias.IsEmpty)
+        {
+            TensorPrimitives.Add(row, bias, row);
+        }
+
+        if (!rectified.IsEmpty)
+        {
+            TensorPrimitives.Max(row, T.Zero, rectified);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Numerics.Tensors;
+using FluentAssertions;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// The product's epilogue (bias add, then max(·, 0) into another matrix or in place) gives, on 1, 2 and 5 threads and on
+/// every path (packed and split by columns or by rows, a single row, tiny, one column), the bits of the product
+/// followed by the two separate passes the dense layer used to make.
+/// </summary>
+public sealed unsafe class GemmEpilogueTests
+{
+    public static TheoryData<int, int, int> Shapes() => new()
+    {
+        { 128, 256, 784 },  // the forward product of a 784-256 layer at batch 128: split by columns
+        { 300, 40, 64 },    // taller than wide: split by rows
+        { 1, 130, 257 },    // one sample: the row kernel
+        { 3, 4, 5 },        // tiny: the reference loop
+        { 50, 1, 70 },      // one column
+        { 129, 131, 517 },  // edges everywhere
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void BiasAndRectifier_MatchSeparatePasses_OnAnyThreadCount(int m, int n, int k)
+    {
+        var random = new Random(m * 7919 + n * 31 + k);
+        float[] a = Values(m * k, random), b = Values(k * n, random), bias = Values(n, random);
+        a[0] = float.NaN; // a NaN row must stay NaN through the rectifier, as TensorPrimitives.Max keeps it
+
+        float[] expectedZ = new float[m * n], expectedR = new float[m * n];
+        Gemm.MultiplyCore(false, false, m, n, k, 1f, a, m, b, k, 0f, expectedZ, m, GemmPath.Auto, 1);
+        for (int j = 0; j < n; j++)
+        {
+            Span<float> column = expectedZ.AsSpan(j * m, m);
+            TensorPrimitives.Add(column, bias[j], column);
+        }
+
+        TensorPrimitives.Max(expectedZ, 0f, expectedR);
+        expectedR.Should().Contain(float.NaN);
+
+        foreach (int threads in new[] { 1, 2, 5 })
+        {
+            float[] z = Values(m * n, random), r = Values(m * n, random), inPlace = Values(m * n, random);
+            fixed (float* pb = bias, pr = r, pi = inPlace)
+            {
+                Gemm.MultiplyCore(false, false, m, n, k, 1f, a, m, b, k, 0f, z, m, GemmPath.Auto, threads, new GemmEpilogue<float>(pb, pr));
+                Gemm.MultiplyCore(false, false, m, n, k, 1f, a, m, b, k, 0f, inPlace, m, GemmPath.Auto, threads, new GemmEpilogue<float>(pb, pi));
+            }
+
+            Bits(z).Should().Equal(Bits(expectedZ), $"Z on {threads} thread(s)");
+            Bits(r).Should().Equal(Bits(expectedR), $"max(Z, 0) on {threads} thread(s)");
+            Bits(inPlace).Should().Equal(Bits(expectedR), $"max(Z, 0) in place on {threads} thread(s)");
+        }
+    }
+
+    [Fact]
+    public void BiasOnly_LeavesNoRectifiedOutput_AndEmptyEpilogueChangesNothing()
+    {
+        var random = new Random(3);
+        const int M = 64, N = 48, K = 96;
+        float[] a = Values(M * K, random), b = Values(K * N, random), bias = Values(N, random);
+        float[] plain = new float[M * N], withBias = new float[M * N], empty = new float[M * N];
+        Gemm.MultiplyCore(false, false, M, N, K, 1f, a, M, b, K, 0f, plain, M, GemmPath.Auto, 2);
+        fixed (float* pb = bias)
+        {
+            Gemm.MultiplyCore(false, false, M, N, K, 1f, a, M, b, K, 0f, withBias, M, GemmPath.Auto, 2, new GemmEpilogue<float>(pb, null));
+        }
+
+        Gemm.MultiplyCore(false, false, M, N, K, 1f, a, M, b, K, 0f, empty, M, GemmPath.Auto, 2, default);
+        Bits(empty).Should().Equal(Bits(plain));
+        for (int j = 0; j < N; j++)
+        {
+            for (int i = 0; i < M; i++)
+            {
+                withBias[j * M + i].Should().Be(plain[j * M + i] + bias[j]);
+            }
+        }
+
+        withBias.Should().Contain(v => v < 0, "no rectifier was asked for");
+    }
+
+    private static float[] Values(int length, Random random)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        return values;
+    }
+
+    private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
+}
