@@ -327,6 +327,7 @@ public sealed partial class Network<T> where T : unmanaged, IFloatingPointIeee75
         int last = _layers.Length - 1;
         T value;
         ReadOnlySpan<T> upstream;
+        bool preActivation;
         if (FusedLoss(loss) is { } fused)
         {
             var fusedLayer = (IFusedOutputLayer<T>)_layers[last];
@@ -336,7 +337,7 @@ public sealed partial class Network<T> where T : unmanaged, IFloatingPointIeee75
                 ? fused.ComputeFromLogits(logits, target, batchSize)
                 : WeightedLoss.Compute(fused, fromLogits: true, logits, target, rowWeights, batchSize);
             ScaleRows(gradient, rowWeights, batchSize);
-            upstream = fusedLayer.BackwardFromPreActivation(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+            preActivation = true;
         }
         else
         {
@@ -345,15 +346,37 @@ public sealed partial class Network<T> where T : unmanaged, IFloatingPointIeee75
                 ? loss.Compute(output, target, batchSize)
                 : WeightedLoss.Compute(loss, fromLogits: false, output, target, rowWeights, batchSize);
             ScaleRows(gradient, rowWeights, batchSize);
-            upstream = _layers[last].Backward(LayerInput(input, last, batchSize), gradient, batchSize, last > 0);
+            preActivation = false;
         }
 
-        for (int i = last - 1; i >= 0; i--)
+        upstream = gradient;
+        for (int i = last; i >= 0; i--)
         {
-            upstream = _layers[i].Backward(LayerInput(input, i, batchSize), upstream, batchSize, i > 0);
+            upstream = BackwardLayer(i, LayerInput(input, i, batchSize), upstream, preActivation, batchSize, out preActivation);
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Layer <paramref name="i"/>'s backward pass, given <c>dL/dOutput</c> or, when <paramref name="isPreActivation"/>,
+    /// <c>dL/dZ</c> (a fused output loss, or a ReLU derivative folded in by the layer above). A dense layer fed by a dense
+    /// ReLU layer folds that layer's derivative into its input-gradient product
+    /// (<see cref="DenseLayer{T}.BackwardIntoRelu"/>) and hands it <c>dL/dZ</c>; the bits are those of the two separate passes.
+    /// </summary>
+    private ReadOnlySpan<T> BackwardLayer(int i, ReadOnlySpan<T> layerInput, ReadOnlySpan<T> gradient, bool isPreActivation, int batchSize, out bool nextIsPreActivation)
+    {
+        Layer<T> layer = _layers[i];
+        if (i > 0 && layer is DenseLayer<T> dense && _layers[i - 1] is DenseLayer<T> { Rectifies: true } below)
+        {
+            nextIsPreActivation = true;
+            return dense.BackwardIntoRelu(layerInput, gradient, isPreActivation, batchSize, below.PreActivation(batchSize));
+        }
+
+        nextIsPreActivation = false;
+        return isPreActivation
+            ? ((IFusedOutputLayer<T>)layer).BackwardFromPreActivation(layerInput, gradient, batchSize, i > 0)
+            : layer.Backward(layerInput, gradient, batchSize, i > 0);
     }
 
     /// <summary>g[b, k] *= w[b] for every output k: the gradient of <c>1/B Σ w_b ℓ_b</c> from that of the plain mean.</summary>

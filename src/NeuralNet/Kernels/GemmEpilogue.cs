@@ -1,11 +1,14 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNet.Activations;
 
 namespace NeuralNet.Kernels;
 
 /// <summary>
 /// What a product does to C once a block of it is final: <c>C[i, j] += bias[j]</c>, then, when asked,
-/// <c>R[i, j] = max(C[i, j], 0)</c> into a matrix R with C's leading dimension (R may be C itself). Each thread of a
+/// <c>R[i, j] = max(C[i, j], 0)</c> into a matrix R with C's leading dimension (R may be C itself); or, for an input
+/// gradient flowing into a ReLU layer, <c>C[i, j] = Z[i, j] &gt; 0 ? C[i, j] : 0</c> with that layer's pre-activations Z
+/// (<see cref="ReLU"/>'s backward pass, in place). Each thread of a
 /// split product applies it to its own block straight after computing it, while the block is in its cache, instead of
 /// the caller making two more passes over C alone while the other threads wait. The operations are those of the
 /// separate passes (<c>TensorPrimitives.Add</c> of a scalar, <c>TensorPrimitives.Max</c> with 0, IEEE semantics: NaN
@@ -16,6 +19,7 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
 {
     private readonly T* _bias;
     private readonly T* _rectified;
+    private readonly T* _mask;
 
     /// <param name="bias">One value per column of C, or null for none.</param>
     /// <param name="rectified">Where <c>max(C, 0)</c> goes (C's leading dimension), or null for none.</param>
@@ -25,8 +29,13 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
         _rectified = rectified;
     }
 
+    private GemmEpilogue(T* mask) => _mask = mask;
+
+    /// <summary>The ReLU derivative: <c>C = Z &gt; 0 ? C : 0</c>, Z with C's leading dimension (NaN in Z gives 0).</summary>
+    public static GemmEpilogue<T> ReluMask(T* z) => new(z);
+
     /// <summary>Whether there is nothing to do.</summary>
-    public bool IsEmpty => _bias == null && _rectified == null;
+    public bool IsEmpty => _bias == null && _rectified == null && _mask == null;
 
     /// <summary>Applies the epilogue to rows <c>[r0, r1)</c>, columns <c>[c0, c1)</c> of C.</summary>
     public void Apply(T* c, int ldc, int r0, int r1, int c0, int c1)
@@ -34,6 +43,18 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
         int rows = r1 - r0;
         if (IsEmpty || rows <= 0 || c1 <= c0)
         {
+            return;
+        }
+
+        if (_mask != null)
+        {
+            for (int j = c0; j < c1; j++)
+            {
+                nint offset = (nint)j * ldc + r0;
+                Span<T> column = new(c + offset, rows);
+                ReLU.Instance.Backward<T>(new ReadOnlySpan<T>(_mask + offset, rows), default, column, column, rows);
+            }
+
             return;
         }
 

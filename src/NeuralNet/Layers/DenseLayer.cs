@@ -109,7 +109,7 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
         int n = batchSize * OutputSize;
         Span<T> dz = Rent(ref _dz, n);
         Activation.Backward(_z.AsSpan(0, n), output, outputGradient, dz, batchSize);
-        BackwardAffine(input, dz, inputGradient, batchSize);
+        BackwardAffine(input, dz, inputGradient, batchSize, default);
     }
 
     /// <summary>Backward pass given <c>dZ = dL/dZ</c> directly (the fused softmax/sigmoid + cross-entropy delta):
@@ -121,11 +121,46 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     public ReadOnlySpan<T> BackwardFromPreActivation(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, int batchSize, bool computeInputGradient)
     {
         Span<T> inputGradient = computeInputGradient ? RentInputGradient(batchSize) : default;
-        BackwardAffine(input, dz, inputGradient, batchSize);
+        BackwardAffine(input, dz, inputGradient, batchSize, default);
         return inputGradient;
     }
 
-    private void BackwardAffine(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, Span<T> inputGradient, int batchSize)
+    /// <summary>
+    /// The backward pass of a layer whose input comes straight from a dense ReLU layer: writes this layer's parameter
+    /// gradients and returns <c>dL/dZ</c> of the layer below, its ReLU derivative (<c>Z &gt; 0 ? dX : 0</c>) applied in
+    /// the epilogue of the input-gradient product (<see cref="GemmEpilogue{T}.ReluMask"/>) instead of a pass of its own
+    /// on the calling thread. The same operations as <see cref="Layer{T}.Backward"/> here followed by the ReLU layer's
+    /// own, so the same bits.
+    /// </summary>
+    /// <param name="input">The input of the last training forward pass (the ReLU layer's output).</param>
+    /// <param name="gradient"><c>dL/dOutput</c>, or <c>dL/dZ</c> when <paramref name="gradientIsPreActivation"/>.</param>
+    /// <param name="gradientIsPreActivation">Whether <paramref name="gradient"/> is already <c>dL/dZ</c> (a fused
+    /// output loss, or this layer's own ReLU derivative folded in by the layer above).</param>
+    /// <param name="batchSize">Rows of the batch.</param>
+    /// <param name="belowPreActivation">The ReLU layer's pre-activations, <c>[batchSize x InputSize]</c>.</param>
+    internal ReadOnlySpan<T> BackwardIntoRelu(ReadOnlySpan<T> input, ReadOnlySpan<T> gradient, bool gradientIsPreActivation, int batchSize, ReadOnlySpan<T> belowPreActivation)
+    {
+        ReadOnlySpan<T> dz = gradient;
+        if (!gradientIsPreActivation)
+        {
+            int n = batchSize * OutputSize;
+            Span<T> buffer = Rent(ref _dz, n);
+            Activation.Backward(_z.AsSpan(0, n), LastOutput(batchSize), gradient, buffer, batchSize);
+            dz = buffer;
+        }
+
+        Span<T> inputGradient = RentInputGradient(batchSize);
+        BackwardAffine(input, dz, inputGradient, batchSize, belowPreActivation);
+        return inputGradient;
+    }
+
+    /// <summary>Whether the activation is ReLU, which the products' epilogues apply (forward) and fold in (backward).</summary>
+    internal bool Rectifies => ReferenceEquals(Activation, ReLU.Instance);
+
+    /// <summary><c>dW = input^T · dZ</c>, <c>db = Σ rows dZ</c>, and <c>dInput = dZ · W^T</c> unless
+    /// <paramref name="inputGradient"/> is empty; when <paramref name="maskZ"/> is not empty (the pre-activations of a
+    /// ReLU layer below), <c>dInput</c> leaves as that layer's <c>dL/dZ</c>: <c>maskZ &gt; 0 ? dInput : 0</c>.</summary>
+    private unsafe void BackwardAffine(ReadOnlySpan<T> input, ReadOnlySpan<T> dz, Span<T> inputGradient, int batchSize, ReadOnlySpan<T> maskZ)
     {
         int inSize = InputSize, outSize = OutputSize;
 
@@ -139,10 +174,24 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
             db[j] = TensorPrimitives.Sum(dz.Slice(j * batchSize, batchSize));
         }
 
-        if (!inputGradient.IsEmpty)
+        if (!inputGradient.IsEmpty && maskZ.IsEmpty)
         {
             // dX[b, i] = sum over j of dZ[b, j] * W[i, j]
             Gemm.Multiply(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize);
+        }
+        else if (!inputGradient.IsEmpty)
+        {
+            // The same product, then dX = Z_below > 0 ? dX : 0 block by block.
+            Gemm.Validate(false, true, batchSize, inSize, outSize, dz.Length, batchSize, _weights.Value.Length, inSize, inputGradient.Length, batchSize);
+            if (maskZ.Length < batchSize * inSize)
+            {
+                throw new ArgumentException($"expected at least {batchSize * inSize} pre-activations below, got {maskZ.Length}.", nameof(maskZ));
+            }
+
+            fixed (T* pz = maskZ)
+            {
+                Gemm.MultiplyCore(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize, GemmPath.Auto, Gemm.MaxDegreeOfParallelism, GemmEpilogue<T>.ReluMask(pz));
+            }
         }
     }
 
@@ -160,8 +209,6 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
         Activation.Forward<T>(z, z, batchSize);
     }
 
-    /// <summary>Whether the activation is ReLU, which the product's epilogue applies itself.</summary>
-    private bool Rectifies => ReferenceEquals(Activation, ReLU.Instance);
 
     /// <inheritdoc />
     /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads each weight once where it is stored,
