@@ -8,7 +8,9 @@ namespace NeuralNet.Optimizers;
 /// <c>m ← β1 m + (1 - β1) g</c>, <c>v ← β2 v + (1 - β2) g²</c>, <c>m̂ = m / (1 - β1^t)</c>, <c>v̂ = v / (1 - β2^t)</c>,
 /// <c>θ ← θ - η m̂ / (√v̂ + ε)</c>. AdamW first shrinks the regularised tensors
 /// (<see cref="Parameter{T}.IsRegularized"/>, the weights but not the biases): <c>θ ← θ (1 - η λ)</c>, the decay
-/// decoupled from the gradient.
+/// decoupled from the gradient. A moment that falls below the smallest normal number is stored as a zero of its sign
+/// (flush to zero, see <see cref="AdamStepWork{T}"/>): the units whose gradient stopped no longer cost a microcode
+/// assist per multiply on every later step.
 /// </summary>
 public sealed class Adam : Optimizer
 {

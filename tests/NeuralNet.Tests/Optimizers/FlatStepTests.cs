@@ -27,8 +27,9 @@ public class FlatStepTests
         return parameters;
     }
 
-    /// <summary>The Adam update as the optimiser computed it before the flat step: one scalar loop per tensor.</summary>
-    private static void ReferenceAdam<T>(Parameter<T>[] parameters, T[][] m, T[][] v, long t, double rate, double weightDecay)
+    /// <summary>The Adam update as the optimiser computed it before the flat step: one scalar loop per tensor; with
+    /// <paramref name="flushSubnormal"/>, a moment below the smallest normal number becomes a zero of its sign.</summary>
+    private static void ReferenceAdam<T>(Parameter<T>[] parameters, T[][] m, T[][] v, long t, double rate, double weightDecay, bool flushSubnormal = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const double Beta1 = 0.9, Beta2 = 0.999;
@@ -47,12 +48,20 @@ public class FlatStepTests
                 T g = gradient[i];
                 T mi = b1 * m[p][i] + oneMinusB1 * g;
                 T vi = b2 * v[p][i] + oneMinusB2 * (g * g);
+                if (flushSubnormal)
+                {
+                    mi = IsSubnormal(mi) ? T.CopySign(T.Zero, mi) : mi;
+                    vi = IsSubnormal(vi) ? T.CopySign(T.Zero, vi) : vi;
+                }
+
                 m[p][i] = mi;
                 v[p][i] = vi;
                 value[i] = value[i] * scale + stepScale * (mi / (T.Sqrt(vi * inverseCorrection2) + eps));
             }
         }
     }
+
+    private static bool IsSubnormal<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsSubnormal(x);
 
     private static T[] Flat<T>(Parameter<T>[] parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -102,6 +111,60 @@ public class FlatStepTests
         AdamMatchesReference<float>(threads, weightDecay);
         AdamMatchesReference<double>(threads, weightDecay);
     }
+
+    /// <summary>
+    /// A gradient that stops after one step (a unit that died) leaves <c>m ← β1 m</c> decaying into the subnormal
+    /// range, where IEEE arithmetic keeps it for ever and every multiply costs a microcode assist. Adam stores such a
+    /// moment as 0: its state matches the flushing reference bit for bit on 1 and 2 threads, holds no subnormal value
+    /// where the plain IEEE reference holds thousands, and its weights are those of the IEEE reference exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Adam_SubnormalMoments_AreFlushedToZero_WeightsAsIeee(int threads)
+    {
+        FlushCheck<float>(threads, 1e-36);
+        FlushCheck<double>(threads, 1e-305);
+    }
+
+    private static void FlushCheck<T>(int threads, double gradientScale) where T : unmanaged, IFloatingPointIeee754<T> => WithThreads(threads, () =>
+    {
+        Parameter<T>[] flat = Parameters<T>(8), flushed = Parameters<T>(8), ieee = Parameters<T>(8);
+        T[][] m = Array.ConvertAll(flushed, p => new T[p.Length]), v = Array.ConvertAll(flushed, p => new T[p.Length]);
+        T[][] mIeee = Array.ConvertAll(ieee, p => new T[p.Length]), vIeee = Array.ConvertAll(ieee, p => new T[p.Length]);
+        T scale = T.CreateTruncating(gradientScale);
+        var adam = new Adam(0.01);
+        for (int t = 1; t <= 100; t++)
+        {
+            foreach (Parameter<T>[] set in new[] { flat, flushed, ieee })
+            {
+                foreach (Parameter<T> p in set)
+                {
+                    // One step of tiny gradients, then none: m = 0.1 g, then 0.9 m per step.
+                    for (int i = 0; i < p.Length; i++)
+                    {
+                        p.Gradient[i] = t == 1 ? p.Gradient[i] * scale : T.Zero;
+                    }
+                }
+            }
+
+            adam.Step(flat, T.Zero);
+            ReferenceAdam(flushed, m, v, t, 0.01, 0.0);
+            ReferenceAdam(ieee, mIeee, vIeee, t, 0.01, 0.0, flushSubnormal: false);
+        }
+
+        Flat(flat).Should().Equal(Flat(flushed));
+        Flat(flat).Should().Equal(Flat(ieee), "a subnormal m moves no weight of magnitude above 2^-85");
+        IReadOnlyList<double[]> state = adam.ExportState().Tensors;
+        for (int p = 0; p < flushed.Length; p++)
+        {
+            state[p].Should().Equal(Array.ConvertAll(m[p], x => double.CreateTruncating(x)), $"m of tensor {p}");
+            state[flushed.Length + p].Should().Equal(Array.ConvertAll(v[p], x => double.CreateTruncating(x)), $"v of tensor {p}");
+            m[p].Count(IsSubnormal).Should().Be(0);
+        }
+
+        mIeee.SelectMany(x => x).Count(IsSubnormal).Should().BeGreaterThan(1000, "without the flush m stays subnormal");
+    });
 
     [Theory]
     [InlineData(1)]
