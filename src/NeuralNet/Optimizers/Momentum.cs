@@ -12,6 +12,7 @@ namespace NeuralNet.Optimizers;
 /// (dampening 0): <c>b ← μ b + g</c>, <c>θ ← θ - η b</c>, Nesterov <c>θ ← θ - η (g + μ b)</c>. The two forms agree while
 /// <c>η</c> is constant; when a schedule changes <c>η</c>, the PyTorch form applies the new rate to the whole velocity at
 /// once, the Sutskever form only to new gradients.
+/// A velocity below the smallest normal number is stored as a zero of its sign (<see cref="FlushToZero"/>).
 /// </summary>
 public sealed class Momentum : Optimizer
 {

@@ -8,7 +8,9 @@ namespace NeuralNet.Optimizers;
 /// Momentum's update in the Sutskever form over the flat parameters (see <see cref="Momentum"/>):
 /// <c>v ← μ v - η g</c>, <c>θ ← θ + (l v - d g)</c> with <c>(l, d) = (1, 0)</c>, or <c>(μ, η)</c> for Nesterov.
 /// 512-bit lanes where the CPU has them, else <see cref="Vector{T}"/> lanes, then a scalar tail, each with the same
-/// operations in the same order (no fused multiply-add), so the bits do not depend on the path or the thread.
+/// operations in the same order (no fused multiply-add), so the bits do not depend on the path or the thread. A
+/// velocity below the smallest normal number is stored as a zero of its sign (<see cref="FlushToZero"/>): once a
+/// gradient stops, <c>v ← μ v</c> would otherwise stay subnormal for ever and cost a microcode assist per step.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 internal sealed class MomentumStepWork<T> : FlatStepWork<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -29,18 +31,19 @@ internal sealed class MomentumStepWork<T> : FlatStepWork<T> where T : unmanaged,
         int length = end - start;
         Span<T> value = Parameters[p].Value.Slice(start, length), velocity = ((T[])_slots[p]).AsSpan(start, length);
         ReadOnlySpan<T> gradient = Parameters[p].Gradient.Slice(start, length);
-        T mu = _mu, rate = _rate, look = _look, direct = _direct;
+        T mu = _mu, rate = _rate, look = _look, direct = _direct, minNormal = FlushToZero.MinNormal<T>();
         int i = 0;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && length >= Vector512<T>.Count)
         {
             Span<Vector512<T>> vValue = MemoryMarshal.Cast<T, Vector512<T>>(value), vVelocity = MemoryMarshal.Cast<T, Vector512<T>>(velocity);
             ReadOnlySpan<Vector512<T>> vGradient = MemoryMarshal.Cast<T, Vector512<T>>(gradient);
             Vector512<T> vMu = Vector512.Create(mu), vRate = Vector512.Create(rate), vLook = Vector512.Create(look), vDirect = Vector512.Create(direct);
+            Vector512<T> vMinNormal = Vector512.Create(minNormal);
             Vector512<T> maxV = Vector512<T>.Zero, maxS = Vector512<T>.Zero, badLanes = Vector512<T>.Zero;
             for (int k = 0; k < vValue.Length; k++)
             {
                 Vector512<T> g = vGradient[k];
-                Vector512<T> v = vMu * vVelocity[k] - vRate * g;
+                Vector512<T> v = FlushToZero.Apply(vMu * vVelocity[k] - vRate * g, vMinNormal);
                 vVelocity[k] = v;
                 Vector512<T> t = vValue[k] + (vLook * v - vDirect * g);
                 vValue[k] = t;
@@ -62,12 +65,12 @@ internal sealed class MomentumStepWork<T> : FlatStepWork<T> where T : unmanaged,
         {
             Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vVelocity = MemoryMarshal.Cast<T, Vector<T>>(velocity);
             ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-            Vector<T> vMu = new(mu), vRate = new(rate), vLook = new(look), vDirect = new(direct);
+            Vector<T> vMu = new(mu), vRate = new(rate), vLook = new(look), vDirect = new(direct), vMinNormal = new(minNormal);
             Vector<T> maxV = Vector<T>.Zero, maxS = Vector<T>.Zero, badLanes = Vector<T>.Zero;
             for (int k = 0; k < vValue.Length; k++)
             {
                 Vector<T> g = vGradient[k];
-                Vector<T> v = vMu * vVelocity[k] - vRate * g;
+                Vector<T> v = FlushToZero.Apply(vMu * vVelocity[k] - vRate * g, vMinNormal);
                 vVelocity[k] = v;
                 Vector<T> t = vValue[k] + (vLook * v - vDirect * g);
                 vValue[k] = t;
@@ -90,7 +93,7 @@ internal sealed class MomentumStepWork<T> : FlatStepWork<T> where T : unmanaged,
         {
             // v = μ v - η g;  θ = θ + (l v - d g)
             T g = gradient[i];
-            T v = mu * velocity[i] - rate * g;
+            T v = FlushToZero.Apply(mu * velocity[i] - rate * g, minNormal);
             velocity[i] = v;
             T t = value[i] + (look * v - direct * g);
             value[i] = t;

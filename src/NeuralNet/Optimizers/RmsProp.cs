@@ -9,6 +9,8 @@ namespace NeuralNet.Optimizers;
 /// PyTorch's <c>torch.optim.RMSprop</c> (same update rules, <c>ρ</c> is its <c>alpha</c>): <c>centered</c> keeps the mean
 /// gradient <c>m ← ρ m + (1 - ρ) g</c> and divides by the estimated standard deviation, <c>s̃ = s - m²</c> in place of
 /// <c>s</c>; <c>momentum</c> <c>μ &gt; 0</c> accumulates the scaled step, <c>b ← μ b + g / (√s̃ + ε)</c>, <c>θ ← θ - η b</c>.
+/// State below the smallest normal number (<c>s</c>, except in the centred form, <c>m</c> and <c>b</c>) is stored as a
+/// zero of its sign (<see cref="FlushToZero"/>): a gradient that stopped no longer costs a microcode assist per step.
 /// </summary>
 public sealed class RmsProp : Optimizer
 {
@@ -67,7 +69,7 @@ public sealed class RmsProp : Optimizer
         }
 
         T rate = T.CreateTruncating(LearningRate), eps = T.CreateTruncating(Epsilon);
-        T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho);
+        T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho), minNormal = FlushToZero.MinNormal<T>();
         for (int p = 0; p < parameters.Count; p++)
         {
             Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, mean = Slot<T>(0, p);
@@ -78,11 +80,11 @@ public sealed class RmsProp : Optimizer
             {
                 Span<Vector<T>> vValue = MemoryMarshal.Cast<T, Vector<T>>(value), vMean = MemoryMarshal.Cast<T, Vector<T>>(mean);
                 ReadOnlySpan<Vector<T>> vGradient = MemoryMarshal.Cast<T, Vector<T>>(gradient);
-                Vector<T> vRho = new(rho), vOneMinusRho = new(oneMinusRho), vEps = new(eps), vRate = new(rate);
+                Vector<T> vRho = new(rho), vOneMinusRho = new(oneMinusRho), vEps = new(eps), vRate = new(rate), vMinNormal = new(minNormal);
                 for (int k = 0; k < vValue.Length; k++)
                 {
                     Vector<T> g = vGradient[k];
-                    Vector<T> s = vRho * vMean[k] + vOneMinusRho * (g * g);
+                    Vector<T> s = FlushToZero.Apply(vRho * vMean[k] + vOneMinusRho * (g * g), vMinNormal);
                     vMean[k] = s;
                     vValue[k] -= vRate * (g / (Vector.SquareRoot(s) + vEps));
                 }
@@ -94,7 +96,7 @@ public sealed class RmsProp : Optimizer
             {
                 // s = ρ s + (1 - ρ) g²;  θ = θ - η g / (√s + ε)
                 T g = gradient[i];
-                T s = rho * mean[i] + oneMinusRho * (g * g);
+                T s = FlushToZero.Apply(rho * mean[i] + oneMinusRho * (g * g), minNormal);
                 mean[i] = s;
                 value[i] -= rate * (g / (T.Sqrt(s) + eps));
             }
@@ -105,7 +107,7 @@ public sealed class RmsProp : Optimizer
     private void StepVariant<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T rate = T.CreateTruncating(LearningRate), eps = T.CreateTruncating(Epsilon), mu = T.CreateTruncating(MomentumCoefficient);
-        T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho);
+        T rho = T.CreateTruncating(Rho), oneMinusRho = T.CreateTruncating(1 - Rho), minNormal = FlushToZero.MinNormal<T>();
         bool momentum = MomentumCoefficient > 0;
         for (int p = 0; p < parameters.Count; p++)
         {
@@ -116,10 +118,13 @@ public sealed class RmsProp : Optimizer
                 // s = ρ s + (1 - ρ) g²;  centred: m = ρ m + (1 - ρ) g, s̃ = s - m²
                 T g = gradient[i];
                 T s = rho * square[i] + oneMinusRho * (g * g);
+
+                // Not in the centred form: there s̃ = s - m² ≥ 0 needs s kept exact while m² is subnormal.
+                s = Centered ? s : FlushToZero.Apply(s, minNormal);
                 square[i] = s;
                 if (Centered)
                 {
-                    T m = rho * mean[i] + oneMinusRho * g;
+                    T m = FlushToZero.Apply(rho * mean[i] + oneMinusRho * g, minNormal);
                     mean[i] = m;
                     s -= m * m;
                 }
@@ -128,7 +133,7 @@ public sealed class RmsProp : Optimizer
                 T step = g / (T.Sqrt(s) + eps);
                 if (momentum)
                 {
-                    step = mu * buffer[i] + step;
+                    step = FlushToZero.Apply(mu * buffer[i] + step, minNormal);
                     buffer[i] = step;
                 }
 

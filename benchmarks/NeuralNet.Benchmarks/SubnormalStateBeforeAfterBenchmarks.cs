@@ -11,20 +11,23 @@ using B = Baseline::NeuralNet;
 namespace NeuralNet.Benchmarks;
 
 /// <summary>
-/// One Adam step over the 784-256-128-10 parameters (235,146 floats) now and at an earlier commit, in one run, where
-/// 38 of the first layer's 256 units are dead (zero gradient) and their first moments start subnormal, as a unit that
-/// stopped learning leaves them: <c>bash benchmarks/build-baseline.sh COMMIT</c>, then
-/// <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*AdamSubnormal*'</c>.
+/// One Adam or Momentum step over the 784-256-128-10 parameters (235,146 floats) now and at an earlier commit, in one
+/// run, where 38 of the first layer's 256 units are dead (zero gradient) and their decaying state (Adam's first moment,
+/// the velocity) starts subnormal, as a unit that stopped learning leaves it: <c>bash benchmarks/build-baseline.sh COMMIT</c>, then
+/// <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*SubnormalState*'</c>.
 /// Compiled only when <c>benchmarks/baseline/NeuralNet.Baseline.dll</c> exists.
 /// </summary>
 [MemoryDiagnoser]
-public class AdamSubnormalBeforeAfterBenchmarks
+public class SubnormalStateBeforeAfterBenchmarks
 {
     private const int DeadUnits = 38;
     private IReadOnlyList<Parameter<float>> _parameters = null!;
     private IReadOnlyList<B.Layers.Parameter<float>> _baselineParameters = null!;
-    private Adam _adam = null!;
-    private B.Optimizers.Adam _baselineAdam = null!;
+    private Optimizer _optimizer = null!;
+    private B.Optimizers.Optimizer _baselineOptimizer = null!;
+
+    [Params("adam", "momentum")]
+    public string Optimizer { get; set; } = "adam";
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -39,12 +42,17 @@ public class AdamSubnormalBeforeAfterBenchmarks
         _baselineParameters = new B.NetworkBuilder<float>(784).WithSeed(1)
             .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU).AddDense(10, B.Activations.Activation.Softmax).Build().Parameters;
         var random = new RandomSource(2);
-        var moments = new double[2 * _parameters.Count][];
+        bool adam = Optimizer == "adam";
+        var moments = new double[(adam ? 2 : 1) * _parameters.Count][];
         for (int p = 0; p < _parameters.Count; p++)
         {
             int length = _parameters[p].Length;
             moments[p] = new double[length];
-            moments[_parameters.Count + p] = new double[length];
+            if (adam)
+            {
+                moments[_parameters.Count + p] = new double[length];
+            }
+
             for (int i = 0; i < length; i++)
             {
                 // W1 is [784 x 256] column by column: the first DeadUnits columns are the dead units.
@@ -53,20 +61,23 @@ public class AdamSubnormalBeforeAfterBenchmarks
                 _parameters[p].Gradient[i] = g;
                 _baselineParameters[p].Gradient[i] = g;
                 moments[p][i] = dead ? 1e-40 : 1e-4 * random.NextGaussian();
-                moments[_parameters.Count + p][i] = 1e-6;
+                if (adam)
+                {
+                    moments[_parameters.Count + p][i] = 1e-6;
+                }
             }
         }
 
-        _adam = new Adam(1e-6);
-        _adam.ImportState(new OptimizerState("adam", 1000, moments, []));
-        _baselineAdam = new B.Optimizers.Adam(1e-6);
-        _baselineAdam.ImportState(new B.Optimizers.OptimizerState("adam", 1000, moments, []));
+        _optimizer = adam ? new Adam(1e-6) : new Momentum(1e-6);
+        _optimizer.ImportState(new OptimizerState(Optimizer, 1000, moments, []));
+        _baselineOptimizer = adam ? new B.Optimizers.Adam(1e-6) : new B.Optimizers.Momentum(1e-6);
+        _baselineOptimizer.ImportState(new B.Optimizers.OptimizerState(Optimizer, 1000, moments, []));
     }
 
     [Benchmark(Baseline = true)]
-    public void Before() => _baselineAdam.Step(_baselineParameters, 0f);
+    public void Before() => _baselineOptimizer.Step(_baselineParameters, 0f);
 
     [Benchmark]
-    public void After() => _adam.Step(_parameters, 0f);
+    public void After() => _optimizer.Step(_parameters, 0f);
 }
 #endif
