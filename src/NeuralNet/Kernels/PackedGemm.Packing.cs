@@ -147,7 +147,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         {
             int cols = Math.Min(nr, nc - jr);
             T* d = dst + (nint)jr * kc;
-            if (!job.TransposeB && cols == 6)
+            if (!job.TransposeB && cols == 6 && nr == 6)
             {
                 // op(B)[p, j] = b[p + j*ldb]: six contiguous column streams read together, one contiguous row of
                 // the panel written per depth step (the common case of a full AVX2/AVX-512 panel).
@@ -182,6 +182,41 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                     dp[5] = s5[p];
                 }
             }
+            else if (!job.TransposeB && cols == 12 && nr == 12)
+            {
+                // The AVX-512 panel: V depth steps at a time, transposed in registers. Float: columns 0-7 as an 8x8
+                // block and 8-11 as 4x8, each writing exactly its columns; double: three 4x4 blocks.
+                T* s0 = job.B + pc + (jc + jr) * ldb;
+                int p = 0;
+                if (Avx.IsSupported)
+                {
+                    int v = TransposeWidth;
+                    for (; p <= kc - v; p += v)
+                    {
+                        T* dp = d + (nint)p * 12;
+                        if (typeof(T) == typeof(float))
+                        {
+                            Transpose8((float*)(s0 + p), ldb, (float*)dp, 12, 8);
+                            Transpose4x8((float*)(s0 + 8 * ldb + p), ldb, (float*)(dp + 8), 12);
+                        }
+                        else
+                        {
+                            Transpose4((double*)(s0 + p), ldb, (double*)dp, 12);
+                            Transpose4((double*)(s0 + 4 * ldb + p), ldb, (double*)(dp + 4), 12);
+                            Transpose4((double*)(s0 + 8 * ldb + p), ldb, (double*)(dp + 8), 12);
+                        }
+                    }
+                }
+
+                for (; p < kc; p++)
+                {
+                    T* dp = d + (nint)p * 12;
+                    for (int j = 0; j < 12; j++)
+                    {
+                        dp[j] = s0[p + j * ldb];
+                    }
+                }
+            }
             else if (!job.TransposeB)
             {
                 // op(B)[p, j] = b[p + j*ldb]: column j is contiguous in p.
@@ -206,11 +241,22 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             {
                 // op(B)[p, j] = b[j + p*ldb]: row p of op(B) is a contiguous run of stored column p.
                 T* src = job.B + (jc + jr) + pc * ldb;
-                if (cols == 6)
+                if (cols == 6 && nr == 6)
                 {
                     for (int p = 0; p < kc; p++)
                     {
                         CopySix(src + p * ldb, d + (nint)p * 6);
+                    }
+
+                    continue;
+                }
+
+                if (cols == 12 && nr == 12)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        CopySix(src + p * ldb, d + (nint)p * 12);
+                        CopySix(src + p * ldb + 6, d + (nint)p * 12 + 6);
                     }
 
                     continue;

@@ -64,6 +64,30 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         Avx.Store(d + 7 * ds, Avx.Permute2x128(u3, u7, 0x31));
     }
 
+    /// <summary>
+    /// Four float runs of 8, transposed: <c>d[t*ds + q] = s[q*ss + t]</c> for <c>q &lt; 4, t &lt; 8</c>, one 128-bit
+    /// store per <c>t</c> (the first two stages of <see cref="Transpose8"/>, whose lanes already hold depth steps t and
+    /// t + 4). Requires AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x8(float* s, nint ss, float* d, nint ds)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ss);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * ss), r3 = Avx.LoadVector256(s + 3 * ss);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Sse.Store(d, u0.GetLower());
+        Sse.Store(d + ds, u1.GetLower());
+        Sse.Store(d + 2 * ds, u2.GetLower());
+        Sse.Store(d + 3 * ds, u3.GetLower());
+        Sse.Store(d + 4 * ds, u0.GetUpper());
+        Sse.Store(d + 5 * ds, u1.GetUpper());
+        Sse.Store(d + 6 * ds, u2.GetUpper());
+        Sse.Store(d + 7 * ds, u3.GetUpper());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4(double* s, nint ss, double* d, nint ds)
     {

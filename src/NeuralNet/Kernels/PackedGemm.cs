@@ -50,7 +50,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <summary>Register tile geometry of a micro-kernel.</summary>
     internal static (int Mr, int Nr) Geometry(GemmPath path) => path switch
     {
-        GemmPath.Avx512 => (2 * Vector512<T>.Count, 6),
+        GemmPath.Avx512 => (2 * Vector512<T>.Count, 12),
         GemmPath.Avx2 => (2 * Vector256<T>.Count, 6),
         _ => (2 * Vector128<T>.Count, 4),
     };

@@ -42,7 +42,8 @@ public sealed class GemmTests
     }
 
     /// <summary>
-    /// The AVX-512 kernel's logic (32x6 / 16x6 tiles, packing, edges) on every machine: without AVX-512 hardware its
+    /// The AVX-512 kernel's logic (32x12 / 16x12 tiles, packing, edges; B panels of 6 columns, which the 256-bit
+    /// kernels' packing handles specially, and of 12, 24 and 25) on every machine: without AVX-512 hardware its
     /// fused multiply-adds run in the runtime's exact software fallback, so this checks the layout, not the speed.
     /// </summary>
     public static TheoryData<int, int, int, bool, bool> Avx512Cases()
@@ -56,6 +57,14 @@ public sealed class GemmTests
 
         data.Add(40, 20, 30, true, false);
         data.Add(40, 20, 30, false, true);
+        foreach (int[] s in new[] { new[] { 33, 6, 40 }, [40, 12, 30], [65, 24, 70], [33, 25, 17], [50, 30, 300] })
+        {
+            data.Add(s[0], s[1], s[2], false, false);
+            data.Add(s[0], s[1], s[2], true, false);
+            data.Add(s[0], s[1], s[2], false, true);
+            data.Add(s[0], s[1], s[2], true, true);
+        }
+
         return data;
     }
 
