@@ -12,7 +12,7 @@ namespace NeuralNet.Optimizers;
 /// (dampening 0): <c>b ← μ b + g</c>, <c>θ ← θ - η b</c>, Nesterov <c>θ ← θ - η (g + μ b)</c>. The two forms agree while
 /// <c>η</c> is constant; when a schedule changes <c>η</c>, the PyTorch form applies the new rate to the whole velocity at
 /// once, the Sutskever form only to new gradients.
-/// A velocity below the smallest normal number is stored as a zero of its sign (<see cref="FlushToZero"/>).
+/// A velocity below the smallest normal number is stored as a zero of its sign (<see cref="FlushToZero"/>), in both forms.
 /// </summary>
 public sealed class Momentum : Optimizer
 {
@@ -95,14 +95,14 @@ public sealed class Momentum : Optimizer
     /// (PyTorch sets b = g at the first step; with b starting at 0 that is the same.)</summary>
     private void StepPyTorch<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T rate = T.CreateTruncating(LearningRate), mu = T.CreateTruncating(MomentumCoefficient);
+        T rate = T.CreateTruncating(LearningRate), mu = T.CreateTruncating(MomentumCoefficient), minNormal = FlushToZero.MinNormal<T>();
         for (int p = 0; p < parameters.Count; p++)
         {
             Span<T> value = parameters[p].Value, gradient = parameters[p].Gradient, buffer = Slot<T>(0, p);
             for (int i = 0; i < value.Length; i++)
             {
                 T g = gradient[i];
-                T b = mu * buffer[i] + g;
+                T b = FlushToZero.Apply(mu * buffer[i] + g, minNormal);
                 buffer[i] = b;
                 value[i] -= rate * (Nesterov ? g + mu * b : b);
             }

@@ -36,7 +36,7 @@ public sealed class FlushToZeroTests
     /// <summary>Each optimiser with a gradient scale that puts its state a few decades above the subnormal range.</summary>
     public static TheoryData<string, int, double> Optimizers() => new()
     {
-        { "adam", 1, 1e-36 }, { "adam", 2, 1e-36 }, { "momentum", 1, 1e-34 }, { "momentum", 2, 1e-34 }, { "nesterov", 2, 1e-34 },
+        { "adam", 1, 1e-36 }, { "adam", 2, 1e-36 }, { "momentum", 1, 1e-34 }, { "momentum", 2, 1e-34 }, { "nesterov", 2, 1e-34 }, { "momentum-pytorch", 1, 1e-36 },
         { "rmsprop", 1, 1e-18 }, { "rmsprop-centered-momentum", 1, 1e-34 },
     };
 
@@ -53,6 +53,7 @@ public sealed class FlushToZeroTests
                 "adam" => new Adam(0.01),
                 "momentum" => new Momentum(0.01, 0.9),
                 "nesterov" => new Momentum(0.01, 0.9, nesterov: true),
+                "momentum-pytorch" => new Momentum(0.01, 0.9, form: MomentumForm.PyTorch),
                 "rmsprop" => new RmsProp(0.01),
                 _ => new RmsProp(0.01, momentum: 0.9, centered: true),
             };
