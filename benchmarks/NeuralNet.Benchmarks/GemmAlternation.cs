@@ -11,7 +11,10 @@ namespace NeuralNet.Benchmarks;
 /// <summary>
 /// <see cref="GemmBeforeAfterBenchmarks{T}"/>'s products timed with the two builds strictly alternated (41 rounds of
 /// before, after; a few products per sample), for a machine whose load moves faster than a BenchmarkDotNet case
-/// lasts: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --gemm-alternate THREADS</c>.
+/// lasts: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --gemm-alternate THREADS [SHAPE ...]</c>,
+/// shapes as <see cref="GemmShape"/> reads them (default: the three products of a 784-256 layer at batch 128 and
+/// 1024^3; e.g. <c>"25088x288x64" "288x25088x64 A^T" "25088x64x288 B^T"</c> for the FashionCnn sample's second
+/// convolution).
 /// Prints median and best samples in GFLOP/s and as % of <c>threads x</c> the per-core peak <see cref="FmaPeak"/>
 /// measured at start-up (it reads low when the machine is busy, so a best sample may pass 100%), and whether the two
 /// builds gave the same bits.
@@ -19,10 +22,12 @@ namespace NeuralNet.Benchmarks;
 public static class GemmAlternation
 {
     private const int Rounds = 41;
-    private static readonly string[] Shapes = ["128x784x256", "784x128x256 A^T", "128x256x784 B^T", "1024x1024x1024"];
+    private static readonly string[] DefaultShapes = ["128x784x256", "784x128x256 A^T", "128x256x784 B^T", "1024x1024x1024"];
+    private static string[] Shapes = DefaultShapes;
 
-    public static void Run(int threads)
+    public static void Run(int threads, string[]? shapes = null)
     {
+        Shapes = shapes is { Length: > 0 } ? shapes : DefaultShapes;
         Gemm.MaxDegreeOfParallelism = threads;
         B.Gemm.MaxDegreeOfParallelism = threads;
         Run<float>(FmaPeak.SinglePerCore * threads, threads);

@@ -42,7 +42,7 @@ public static class Program
 #if HAS_BASELINE
         if (args.Length > 0 && args[0] == "--gemm-alternate")
         {
-            GemmAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
+            GemmAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1, args.Length > 2 ? args[2..] : null);
             return;
         }
 #endif
