@@ -23,20 +23,19 @@ public static class GemmAlternation
 {
     private const int Rounds = 41;
     private static readonly string[] DefaultShapes = ["128x784x256", "784x128x256 A^T", "128x256x784 B^T", "1024x1024x1024"];
-    private static string[] Shapes = DefaultShapes;
 
     public static void Run(int threads, string[]? shapes = null)
     {
-        Shapes = shapes is { Length: > 0 } ? shapes : DefaultShapes;
+        shapes = shapes is { Length: > 0 } ? shapes : DefaultShapes;
         Gemm.MaxDegreeOfParallelism = threads;
         B.Gemm.MaxDegreeOfParallelism = threads;
-        Run<float>(FmaPeak.SinglePerCore * threads, threads);
-        Run<double>(FmaPeak.DoublePerCore * threads, threads);
+        Run<float>(FmaPeak.SinglePerCore * threads, threads, shapes);
+        Run<double>(FmaPeak.DoublePerCore * threads, threads, shapes);
     }
 
-    private static void Run<T>(double peak, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Run<T>(double peak, int threads, string[] shapes) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        foreach (string shape in Shapes)
+        foreach (string shape in shapes)
         {
             (int m, int k, int n, bool ta, bool tb) = GemmShape.Parse(shape);
             var random = new Random(1);

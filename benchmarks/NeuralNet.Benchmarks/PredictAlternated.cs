@@ -35,9 +35,7 @@ public static class PredictAlternated
     {
         Network<T> network = new NetworkBuilder<T>(784).WithSeed(1)
             .AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
-        B.Network<T> baseline = new B.NetworkBuilder<T>(784).WithSeed(1)
-            .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU)
-            .AddDense(10, B.Activations.Activation.Softmax).Build();
+        B.Network<T> baseline = BaselineSynthetic.ReferenceNetwork<T>();
         float[] gaussian = Synthetic.Gaussian(784, 7);
         var x = new T[784];
         for (int i = 0; i < x.Length; i++)

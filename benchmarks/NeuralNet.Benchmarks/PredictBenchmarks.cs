@@ -54,11 +54,7 @@ public class PredictBenchmarks<T> where T : unmanaged, IFloatingPointIeee754<T>
         _network.Predict(_x, _output);
 #if HAS_BASELINE
         B.Kernels.Gemm.MaxDegreeOfParallelism = 1;
-        _baseline = new B.NetworkBuilder<T>(784).WithSeed(1)
-            .AddDense(256, B.Activations.Activation.ReLU)
-            .AddDense(128, B.Activations.Activation.ReLU)
-            .AddDense(10, B.Activations.Activation.Softmax)
-            .Build();
+        _baseline = BaselineSynthetic.ReferenceNetwork<T>();
         var before = new T[10];
         _baseline.Predict(_x, before);
         if (!before.AsSpan().SequenceEqual(_output))

@@ -37,10 +37,8 @@ public class SubnormalStateBeforeAfterBenchmarks
     {
         Gemm.MaxDegreeOfParallelism = Threads;
         B.Kernels.Gemm.MaxDegreeOfParallelism = Threads;
-        _parameters = new NetworkBuilder<float>(784).WithSeed(1)
-            .AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build().Parameters;
-        _baselineParameters = new B.NetworkBuilder<float>(784).WithSeed(1)
-            .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU).AddDense(10, B.Activations.Activation.Softmax).Build().Parameters;
+        _parameters = Synthetic.ReferenceNetwork().Parameters;
+        _baselineParameters = BaselineSynthetic.ReferenceNetwork<float>().Parameters;
         var random = new RandomSource(2);
         bool adam = Optimizer == "adam";
         var moments = new double[(adam ? 2 : 1) * _parameters.Count][];

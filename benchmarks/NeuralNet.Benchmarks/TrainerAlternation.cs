@@ -27,8 +27,7 @@ public static class TrainerAlternation
         Matrix<float> y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
         Network<float> network = Synthetic.ReferenceNetwork();
         var trainer = new Trainer<float>(new TrainerOptions { Epochs = epochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
-        B.Network<float> baselineNetwork = new B.NetworkBuilder<float>(784).WithSeed(1)
-            .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU).AddDense(10, B.Activations.Activation.Softmax).Build();
+        B.Network<float> baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();
         var baselineTrainer = new B.Training.Trainer<float>(new B.Training.TrainerOptions
         {
             Epochs = epochsPerFit, BatchSize = 128, Optimizer = new B.Optimizers.Adam(1e-3), Loss = B.Losses.Loss.SparseCategoricalCrossEntropy,

@@ -39,10 +39,9 @@ public class TrainerBeforeAfterBenchmarks
         var random = new RandomSource(2);
         _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
         _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
-        _network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
+        _network = Synthetic.ReferenceNetwork();
         _trainer = new Trainer<float>(new TrainerOptions { Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
-        _baselineNetwork = new B.NetworkBuilder<float>(784).WithSeed(1)
-            .AddDense(256, B.Activations.Activation.ReLU).AddDense(128, B.Activations.Activation.ReLU).AddDense(10, B.Activations.Activation.Softmax).Build();
+        _baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();
         _baselineTrainer = new B.Training.Trainer<float>(new B.Training.TrainerOptions
         {
             Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new B.Optimizers.Adam(1e-3), Loss = B.Losses.Loss.SparseCategoricalCrossEntropy,

@@ -31,7 +31,8 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
 
     private GemmEpilogue(T* mask) => _mask = mask;
 
-    /// <summary>The ReLU derivative: <c>C = Z &gt; 0 ? C : 0</c>, Z with C's leading dimension (NaN in Z gives 0).</summary>
+    /// <summary>The ReLU derivative: <c>C = Z &gt; 0 ? C : 0</c>, Z with C's leading dimension (NaN in Z gives 0);
+    /// with <paramref name="z"/> null, the empty epilogue.</summary>
     public static GemmEpilogue<T> ReluMask(T* z) => new(z);
 
     /// <summary>Whether there is nothing to do.</summary>

@@ -45,15 +45,9 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             r7 = Avx.LoadVector256(s + 7 * ss);
         }
 
-        // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Interleave each group of four rows (within 128-bit lanes), then swap lanes.
+        (Vector256<float> u0, Vector256<float> u1, Vector256<float> u2, Vector256<float> u3) = Interleave4(r0, r1, r2, r3);
+        (Vector256<float> u4, Vector256<float> u5, Vector256<float> u6, Vector256<float> u7) = Interleave4(r4, r5, r6, r7);
         Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
         Avx.Store(d + ds, Avx.Permute2x128(u1, u5, 0x20));
         Avx.Store(d + 2 * ds, Avx.Permute2x128(u2, u6, 0x20));
@@ -65,19 +59,27 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>
+    /// Four rows of 8 floats interleaved within 128-bit lanes: <c>u_t</c> holds column t of the four rows in its low
+    /// lane and column t + 4 in its high lane (pairs of rows, then pairs of pairs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>, Vector256<float>, Vector256<float>) Interleave4(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        return (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE), Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t1, t3, 0xEE));
+    }
+
+    /// <summary>
     /// Four float runs of 8, transposed: <c>d[t*ds + q] = s[q*ss + t]</c> for <c>q &lt; 4, t &lt; 8</c>, one 128-bit
-    /// store per <c>t</c> (the first two stages of <see cref="Transpose8"/>, whose lanes already hold depth steps t and
-    /// t + 4). Requires AVX.
+    /// store per <c>t</c> (<see cref="Interleave4"/>, whose lanes already hold depth steps t and t + 4). Requires AVX.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x8(float* s, nint ss, float* d, nint ds)
     {
-        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ss);
-        Vector256<float> r2 = Avx.LoadVector256(s + 2 * ss), r3 = Avx.LoadVector256(s + 3 * ss);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        (Vector256<float> u0, Vector256<float> u1, Vector256<float> u2, Vector256<float> u3) = Interleave4(
+            Avx.LoadVector256(s), Avx.LoadVector256(s + ss), Avx.LoadVector256(s + 2 * ss), Avx.LoadVector256(s + 3 * ss));
         Sse.Store(d, u0.GetLower());
         Sse.Store(d + ds, u1.GetLower());
         Sse.Store(d + 2 * ds, u2.GetLower());

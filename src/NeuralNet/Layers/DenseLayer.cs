@@ -104,12 +104,16 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     }
 
     /// <inheritdoc />
-    protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize)
+    protected override void BackwardCore(ReadOnlySpan<T> input, ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int batchSize) =>
+        BackwardAffine(input, PreActivationGradient(output, outputGradient, batchSize), inputGradient, batchSize, default);
+
+    /// <summary><c>dL/dZ</c> from <c>dL/dOutput</c> through the activation, into the layer's own buffer.</summary>
+    private ReadOnlySpan<T> PreActivationGradient(ReadOnlySpan<T> output, ReadOnlySpan<T> outputGradient, int batchSize)
     {
         int n = batchSize * OutputSize;
         Span<T> dz = Rent(ref _dz, n);
         Activation.Backward(_z.AsSpan(0, n), output, outputGradient, dz, batchSize);
-        BackwardAffine(input, dz, inputGradient, batchSize, default);
+        return dz;
     }
 
     /// <summary>Backward pass given <c>dZ = dL/dZ</c> directly (the fused softmax/sigmoid + cross-entropy delta):
@@ -140,15 +144,7 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     /// <param name="belowPreActivation">The ReLU layer's pre-activations, <c>[batchSize x InputSize]</c>.</param>
     internal ReadOnlySpan<T> BackwardIntoRelu(ReadOnlySpan<T> input, ReadOnlySpan<T> gradient, bool gradientIsPreActivation, int batchSize, ReadOnlySpan<T> belowPreActivation)
     {
-        ReadOnlySpan<T> dz = gradient;
-        if (!gradientIsPreActivation)
-        {
-            int n = batchSize * OutputSize;
-            Span<T> buffer = Rent(ref _dz, n);
-            Activation.Backward(_z.AsSpan(0, n), LastOutput(batchSize), gradient, buffer, batchSize);
-            dz = buffer;
-        }
-
+        ReadOnlySpan<T> dz = gradientIsPreActivation ? gradient : PreActivationGradient(LastOutput(batchSize), gradient, batchSize);
         Span<T> inputGradient = RentInputGradient(batchSize);
         BackwardAffine(input, dz, inputGradient, batchSize, belowPreActivation);
         return inputGradient;
@@ -174,24 +170,22 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
             db[j] = TensorPrimitives.Sum(dz.Slice(j * batchSize, batchSize));
         }
 
-        if (!inputGradient.IsEmpty && maskZ.IsEmpty)
+        if (inputGradient.IsEmpty)
         {
-            // dX[b, i] = sum over j of dZ[b, j] * W[i, j]
-            Gemm.Multiply(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize);
+            return;
         }
-        else if (!inputGradient.IsEmpty)
-        {
-            // The same product, then dX = Z_below > 0 ? dX : 0 block by block.
-            Gemm.Validate(false, true, batchSize, inSize, outSize, dz.Length, batchSize, _weights.Value.Length, inSize, inputGradient.Length, batchSize);
-            if (maskZ.Length < batchSize * inSize)
-            {
-                throw new ArgumentException($"expected at least {batchSize * inSize} pre-activations below, got {maskZ.Length}.", nameof(maskZ));
-            }
 
-            fixed (T* pz = maskZ)
-            {
-                Gemm.MultiplyCore(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize, GemmPath.Auto, Gemm.MaxDegreeOfParallelism, GemmEpilogue<T>.ReluMask(pz));
-            }
+        // dX[b, i] = sum over j of dZ[b, j] * W[i, j]; with a mask, dX = Z_below > 0 ? dX : 0 block by block (an empty
+        // mask pins to null, an empty epilogue).
+        Gemm.Validate(false, true, batchSize, inSize, outSize, dz.Length, batchSize, _weights.Value.Length, inSize, inputGradient.Length, batchSize);
+        if (!maskZ.IsEmpty && maskZ.Length < batchSize * inSize)
+        {
+            throw new ArgumentException($"expected at least {batchSize * inSize} pre-activations below, got {maskZ.Length}.", nameof(maskZ));
+        }
+
+        fixed (T* pz = maskZ)
+        {
+            Gemm.MultiplyCore(false, true, batchSize, inSize, outSize, T.One, dz, batchSize, _weights.Value, inSize, T.Zero, inputGradient, batchSize, GemmPath.Auto, Gemm.MaxDegreeOfParallelism, GemmEpilogue<T>.ReluMask(pz));
         }
     }
 
@@ -208,7 +202,6 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
         Affine(input, z, batchSize, default);
         Activation.Forward<T>(z, z, batchSize);
     }
-
 
     /// <inheritdoc />
     /// <remarks>One sample through <see cref="RowVectorKernels{T}"/>, which reads each weight once where it is stored,
