@@ -2,7 +2,6 @@
 extern alias Baseline;
 
 using BenchmarkDotNet.Attributes;
-using NeuralNet.Activations;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;

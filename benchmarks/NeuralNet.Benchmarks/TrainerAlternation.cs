@@ -3,7 +3,6 @@ extern alias Baseline;
 
 using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNet.Activations;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;

@@ -3,7 +3,6 @@ extern alias Baseline;
 
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNet.Activations;
 using NeuralNet.Kernels;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
