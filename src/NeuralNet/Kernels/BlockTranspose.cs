@@ -87,13 +87,85 @@ internal static unsafe class BlockTranspose
         }
     }
 
+    /// <summary>
+    /// Rows <c>[0, m)</c> of an unindexed block, like <see cref="Rows{T}"/>, for a destination far larger than the caches
+    /// that is written once and read much later (the trainer's row-major copy of its data). Rows are taken 64 bytes'
+    /// worth at a time (16 floats, 8 doubles) so that each tile pair fills whole 64-byte lines of the destination, and
+    /// those lines are written with non-temporal stores: without them every line is first read from memory (a
+    /// read-for-ownership that the strided write pattern keeps the prefetchers from hiding) and then written back,
+    /// half again as much traffic. Needs AVX, a 64-byte aligned <paramref name="destination"/> and
+    /// <c>ldd · sizeof(T)</c> a multiple of 64; otherwise, and for the rows and columns left over, the plain path
+    /// runs. Ends with a store fence, so the copy is complete before the caller signals another thread. The values and
+    /// their places are those of <see cref="Rows{T}"/>.
+    /// </summary>
+    /// <param name="source">Row <c>i</c> starts at <c>source + i · lds</c>.</param>
+    /// <param name="lds">Elements between consecutive rows of the source.</param>
+    /// <param name="m">Rows transposed.</param>
+    /// <param name="n">Columns (elements per row).</param>
+    /// <param name="destination">Column <c>j</c> of the result starts at <c>destination + j · ldd</c>.</param>
+    /// <param name="ldd">Elements between consecutive columns of the result.</param>
+    public static void RowsStreaming<T>(T* source, long lds, int m, int n, T* destination, long ldd)
+        where T : unmanaged
+    {
+        const int Line = 64;
+        int perLine = Line / sizeof(T);
+        if (!Avx.IsSupported || ((nint)destination & (Line - 1)) != 0 || ldd * sizeof(T) % Line != 0 || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            Rows(source, lds, null, 0, m, n, destination, ldd);
+            return;
+        }
+
+        int i = 0;
+        for (; i + perLine <= m; i += perLine)
+        {
+            T* d = destination + i;
+            int j = 0;
+            if (typeof(T) == typeof(float))
+            {
+                float* r = (float*)(source + i * lds);
+                for (; j + 8 <= n; j += 8)
+                {
+                    // Rows i..i+7 fill the first half of each of the 8 destination lines, rows i+8..i+15 the second.
+                    float* a = r + j;
+                    Tile8(a, a + lds, a + 2 * lds, a + 3 * lds, a + 4 * lds, a + 5 * lds, a + 6 * lds, a + 7 * lds, (float*)d + j * ldd, ldd, nonTemporal: true);
+                    a += 8 * lds;
+                    Tile8(a, a + lds, a + 2 * lds, a + 3 * lds, a + 4 * lds, a + 5 * lds, a + 6 * lds, a + 7 * lds, (float*)d + j * ldd + 8, ldd, nonTemporal: true);
+                }
+            }
+            else
+            {
+                double* r = (double*)(source + i * lds);
+                for (; j + 4 <= n; j += 4)
+                {
+                    double* a = r + j;
+                    Tile4(a, a + lds, a + 2 * lds, a + 3 * lds, (double*)d + j * ldd, ldd, nonTemporal: true);
+                    a += 4 * lds;
+                    Tile4(a, a + lds, a + 2 * lds, a + 3 * lds, (double*)d + j * ldd + 4, ldd, nonTemporal: true);
+                }
+            }
+
+            // The columns left over, for these rows.
+            for (; j < n; j++)
+            {
+                T* c = d + j * ldd;
+                for (int k = 0; k < perLine; k++)
+                {
+                    c[k] = source[(i + k) * lds + j];
+                }
+            }
+        }
+
+        Rows(source, lds, null, i, m, n, destination, ldd);
+        Sse.StoreFence();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T* Row<T>(T* source, long lds, int* index, int i) where T : unmanaged =>
         source + (index is null ? i : index[i]) * lds;
 
     /// <summary>8 x 8 floats: rows r0..r7 (8 contiguous values each) to 8 columns of 8 at <c>d + c · ldd</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile8(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* r6, float* r7, float* d, long ldd)
+    private static void Tile8(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, float* r6, float* r7, float* d, long ldd, bool nonTemporal = false)
     {
         // unpack: (r0, r1) interleaved per 128-bit lane; shuffle: four rows' element c (low lane) and c + 4 (high
         // lane); permute: the low lanes of rows 0-3 and 4-7 make column c, the high lanes column c + 4.
@@ -109,19 +181,19 @@ internal static unsafe class BlockTranspose
         Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
-        Avx.Store(d + ldd, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(d + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
-        Avx.Store(d + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(d + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
-        Avx.Store(d + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(d + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
-        Avx.Store(d + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
+        Store(d, Avx.Permute2x128(s0, s4, 0x20), nonTemporal);
+        Store(d + ldd, Avx.Permute2x128(s1, s5, 0x20), nonTemporal);
+        Store(d + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20), nonTemporal);
+        Store(d + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20), nonTemporal);
+        Store(d + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31), nonTemporal);
+        Store(d + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31), nonTemporal);
+        Store(d + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31), nonTemporal);
+        Store(d + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31), nonTemporal);
     }
 
     /// <summary>4 x 4 doubles: rows r0..r3 (4 contiguous values each) to 4 columns of 4 at <c>d + c · ldd</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4(double* r0, double* r1, double* r2, double* r3, double* d, long ldd)
+    private static void Tile4(double* r0, double* r1, double* r2, double* r3, double* d, long ldd, bool nonTemporal = false)
     {
         // unpack: elements (0, 2) and (1, 3) of two rows interleaved; permute: low lanes make columns 0 and 1, high
         // lanes columns 2 and 3.
@@ -129,9 +201,28 @@ internal static unsafe class BlockTranspose
         Vector256<double> hi01 = Avx.UnpackHigh(Avx.LoadVector256(r0), Avx.LoadVector256(r1));
         Vector256<double> lo23 = Avx.UnpackLow(Avx.LoadVector256(r2), Avx.LoadVector256(r3));
         Vector256<double> hi23 = Avx.UnpackHigh(Avx.LoadVector256(r2), Avx.LoadVector256(r3));
-        Avx.Store(d, Avx.Permute2x128(lo01, lo23, 0x20));
-        Avx.Store(d + ldd, Avx.Permute2x128(hi01, hi23, 0x20));
-        Avx.Store(d + 2 * ldd, Avx.Permute2x128(lo01, lo23, 0x31));
-        Avx.Store(d + 3 * ldd, Avx.Permute2x128(hi01, hi23, 0x31));
+        Store(d, Avx.Permute2x128(lo01, lo23, 0x20), nonTemporal);
+        Store(d + ldd, Avx.Permute2x128(hi01, hi23, 0x20), nonTemporal);
+        Store(d + 2 * ldd, Avx.Permute2x128(lo01, lo23, 0x31), nonTemporal);
+        Store(d + 3 * ldd, Avx.Permute2x128(hi01, hi23, 0x31), nonTemporal);
+    }
+
+    /// <summary>A 32-byte store; non-temporal (<c>vmovntps</c>/<c>vmovntpd</c>, <paramref name="p"/> 32-byte aligned)
+    /// when <paramref name="nonTemporal"/> is set, a constant at every call site.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* p, Vector256<T> value, bool nonTemporal) where T : unmanaged
+    {
+        if (!nonTemporal)
+        {
+            value.Store(p);
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            Avx.StoreAlignedNonTemporal((float*)p, value.AsSingle());
+        }
+        else
+        {
+            Avx.StoreAlignedNonTemporal((double*)p, value.AsDouble());
+        }
     }
 }

@@ -22,7 +22,14 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
     /// <summary>Below this many values per part, waking another thread costs more than it saves.</summary>
     private const int MinValuesPerPart = 1 << 14;
 
+    /// <summary>Elements of slack at the start of the row-major copy, so that its first row can begin on a 64-byte line.</summary>
+    private static readonly int Slack = 64 / sizeof(T);
+
     private readonly T[] _xRows;
+
+    /// <summary>Where the row-major copy starts in <see cref="_xRows"/>: its first 64-byte aligned element when staged
+    /// (an element offset, so it stays right if the array moves; only the alignment would be lost).</summary>
+    private readonly int _offset;
     private readonly T[] _y;
     private readonly T[]? _weights;
     private readonly int _totalRows, _trainRows, _inputs, _targets;
@@ -41,7 +48,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
     /// <param name="targets">Columns of y.</param>
     /// <param name="batchSize">Most rows in one batch.</param>
     /// <param name="weights">The weight of each training row, or null (unweighted).</param>
-    /// <param name="staging">A buffer of at least <c>trainRows · inputs</c> values to hold the row-major copy (its
+    /// <param name="staging">A buffer of at least <c>trainRows · inputs + 64 / sizeof(T)</c> values to hold the row-major copy (its
     /// contents are overwritten), or null to allocate one.</param>
     public BatchGatherer(T[] x, T[] y, int totalRows, int trainRows, int inputs, int targets, int batchSize, T[]? weights = null, T[]? staging = null)
     {
@@ -52,18 +59,19 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         _trainRows = trainRows;
         _inputs = inputs;
         _targets = targets;
-        long length = (long)trainRows * inputs;
+        long length = (long)trainRows * inputs + Slack;
         _xRows = staging is not null && staging.LongLength >= length ? staging : LargeArrays.AllocateUninitialized<T>(checked((int)length));
         fixed (T* px = x, pr = _xRows)
         {
-            Run(px, pr, null, trainRows, staging: true);
+            _offset = (int)((-(nint)pr & 63) / sizeof(T));
+            Run(px, pr + _offset, null, trainRows, staging: true);
         }
 
         BatchX = new T[batchSize * inputs];
         BatchY = new T[batchSize * targets];
     }
 
-    /// <summary>The row-major copy of the training rows (<c>trainRows · inputs</c> values used), for reuse by a later fit.</summary>
+    /// <summary>The buffer of the row-major copy of the training rows, for reuse by a later fit.</summary>
     public T[] Staging => _xRows;
 
     /// <summary>The input buffer: the last batch occupies its first <c>rows · inputs</c> values.</summary>
@@ -100,7 +108,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         fixed (T* pr = _xRows, pb = BatchX)
         fixed (int* pi = indices)
         {
-            Run(pr, pb, pi, rows, staging: false);
+            Run(pr + _offset, pb, pi, rows, staging: false);
         }
 
         for (int j = 0; j < _targets; j++)
@@ -158,7 +166,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
             for (int r = r0; r < r1; r += StagingRows)
             {
                 int n = Math.Min(StagingRows, r1 - r);
-                BlockTranspose.Rows(_source + r, _totalRows, null, 0, _inputs, n, _destination + (long)r * _inputs, _inputs);
+                BlockTranspose.RowsStreaming(_source + r, _totalRows, _inputs, n, _destination + (long)r * _inputs, _inputs);
             }
         }
         else

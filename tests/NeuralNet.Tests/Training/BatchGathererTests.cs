@@ -26,7 +26,7 @@ public class BatchGathererTests
             }
 
             var gatherer = new BatchGatherer<T>(x, y, totalRows, trainRows, inputs, 2, batch);
-            var reused = new BatchGatherer<T>(x, y, totalRows, trainRows, inputs, 2, batch, null, new T[trainRows * inputs + 5]);
+            var reused = new BatchGatherer<T>(x, y, totalRows, trainRows, inputs, 2, batch, null, new T[trainRows * inputs + 16]);
             int[] indices = new int[batch];
             for (int k = 0; k < batch; k++)
             {
@@ -65,6 +65,8 @@ public class BatchGathererTests
     [InlineData(60, 50, 13, 11, 1)] // nothing a multiple of 8: every tail path
     [InlineData(700, 650, 784, 128, 2)] // the reference shape's widths, two threads
     [InlineData(300, 300, 35, 64, 2)]
+    [InlineData(2100, 2091, 48, 100, 2)] // rows of 64 bytes: the streaming copy, over two bands per thread, a column tail
+    [InlineData(1030, 1029, 64, 7, 1)]
     public void Gather_EqualsElementByElementCopy(int totalRows, int trainRows, int inputs, int batch, int threads)
     {
         GatherMatchesPlainCopy<float>(totalRows, trainRows, inputs, batch, threads);
