@@ -35,23 +35,40 @@ internal static class ThrowHelper
         }
     }
 
-    /// <summary>Throws when <paramref name="m"/> holds NaN or an infinity, naming the matrix, the row and the column of
-    /// the first one (in column-major order).</summary>
-    public static void ThrowIfNotFinite<T>(Matrix<T> m, string paramName) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>True when no value is NaN or infinite: one vectorised pass (MaxMagnitude is NaN when any value is NaN,
+    /// infinite when any is infinite).</summary>
+    public static bool AllFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T> =>
+        values.IsEmpty || T.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<T>(values));
+
+    /// <summary>Throws when rows <c>[firstRow, RowCount)</c> of <paramref name="m"/> hold NaN or an infinity, naming the
+    /// matrix, the row and the column of the first one (in column-major order).</summary>
+    public static void ThrowIfNotFinite<T>(Matrix<T> m, string paramName, int firstRow = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] values = ColumnMajor(m);
-
-        // MaxMagnitude is NaN when any value is NaN, infinite when any is infinite: one vectorised pass for clean data.
-        if (values.Length == 0 || T.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<T>(values)))
+        int rows = m.RowCount;
+        if (firstRow == 0 ? AllFinite<T>(values) : AllFiniteRows(values, rows, firstRow))
         {
             return;
         }
 
         int index = Array.FindIndex(values, v => !T.IsFinite(v));
-        int rows = m.RowCount;
         throw new ArgumentException(
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{paramName}[{index % rows}, {index / rows}] is {values[index]} (row {index % rows}, column {index / rows} of {paramName} {Shape(m)}); training data must be finite: look for missing values or overflow when loading or scaling."),
             paramName);
+    }
+
+    /// <summary><see cref="AllFinite{T}"/> over rows <c>[firstRow, rows)</c> of a column-major matrix.</summary>
+    private static bool AllFiniteRows<T>(T[] values, int rows, int firstRow) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < values.Length; start += rows)
+        {
+            if (!AllFinite<T>(values.AsSpan(start + firstRow, rows - firstRow)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string Shape<T>(Matrix<T> m) where T : struct, IEquatable<T>, IFormattable => $"[{m.RowCount}x{m.ColumnCount}]";

@@ -40,6 +40,9 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
     private int _rows, _parts;
     private bool _staging;
 
+    /// <summary>Set by a part of the staging copy that met NaN or an infinity.</summary>
+    private bool _nonFinite;
+
     /// <param name="x">All of x, column-major <c>[totalRows x inputs]</c>; the first <paramref name="trainRows"/> rows train.</param>
     /// <param name="y">All of y, column-major <c>[totalRows x targets]</c>.</param>
     /// <param name="totalRows">Rows of x and y.</param>
@@ -70,6 +73,10 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         BatchX = new T[batchSize * inputs];
         BatchY = new T[batchSize * targets];
     }
+
+    /// <summary>False when the training rows of x hold NaN or an infinity, found while they were copied (each band of
+    /// the copy is checked while it is still in cache, so the trainer does not need a pass of its own over them).</summary>
+    public bool StagedFinite => !_nonFinite;
 
     /// <summary>The buffer of the row-major copy of the training rows, for reuse by a later fit.</summary>
     public T[] Staging => _xRows;
@@ -167,6 +174,13 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
             {
                 int n = Math.Min(StagingRows, r1 - r);
                 BlockTranspose.RowsStreaming(_source + r, _totalRows, _inputs, n, _destination + (long)r * _inputs, _inputs);
+                for (int j = 0; j < _inputs && !_nonFinite; j++)
+                {
+                    if (!ThrowHelper.AllFinite(new ReadOnlySpan<T>(_source + r + (long)j * _totalRows, n)))
+                    {
+                        _nonFinite = true;
+                    }
+                }
             }
         }
         else

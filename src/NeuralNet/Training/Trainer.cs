@@ -194,7 +194,15 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        CheckData(Options, network, x, y, nameof(x), nameof(y));
+        // The training rows' finiteness is checked by the loop's row-major copy of them, below.
+        int total = x.RowCount, trainRows = total;
+        bool split = validationX is null && Options.ValidationFraction > 0;
+        if (split)
+        {
+            trainRows = total - (int)Math.Ceiling(total * Options.ValidationFraction);
+        }
+
+        CheckData(Options, network, x, y, nameof(x), nameof(y), stagedRows: Math.Max(0, trainRows));
         CheckValidation(Options, network, validationX, validationY);
         if (initialEpoch < 0 || initialEpoch >= Options.Epochs)
         {
@@ -206,12 +214,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             CheckEarlyStopping(network, earlyStopping, initialEpoch);
         }
 
-        int total = x.RowCount, trainRows = total;
         Matrix<T> trainX = x, trainY = y;
-        if (validationX is null && Options.ValidationFraction > 0)
+        if (split)
         {
-            int held = (int)Math.Ceiling(total * Options.ValidationFraction);
-            trainRows = total - held;
+            int held = total - trainRows;
             if (trainRows < 1)
             {
                 throw new ArgumentException($"ValidationFraction {Options.ValidationFraction} leaves no training rows out of {total}.", nameof(x));
@@ -228,7 +234,14 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
 
         T[]? rowWeights = RowWeights.Combine(Options, network, y, trainRows, sampleWeights);
         T[]? staging = Interlocked.Exchange(ref _staging, null);
-        var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate, rowWeights, staging) { Owner = this };
+        var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate, rowWeights, staging);
+        if (!loop.StagedFinite)
+        {
+            ReturnStaging(loop.Staging);
+            ThrowHelper.ThrowIfNotFinite(x, nameof(x));
+        }
+
+        loop.Owner = this;
         Volatile.Write(ref _latest, loop);
         return loop;
     }

@@ -104,6 +104,12 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
     /// <summary>The network being trained.</summary>
     public Network<T> Network => _network;
 
+    /// <summary>False when the row-major copy of the training rows met NaN or an infinity (<see cref="BatchGatherer{T}.StagedFinite"/>).</summary>
+    internal bool StagedFinite => _gatherer.StagedFinite;
+
+    /// <summary>The buffer of the row-major copy of the training rows.</summary>
+    internal T[] Staging => _gatherer.Staging;
+
     /// <summary>The trainer that lent the staging buffer; it gets the buffer back when the run ends.</summary>
     internal Trainer<T>? Owner
     {

@@ -31,6 +31,41 @@ public class TrainingDataValidationTests
             .WithMessage($"x[7, 1] is {shown} (row 7, column 1 of x [10x2]); training data must be finite*");
     }
 
+    [Theory]
+    [InlineData(2_999, 31, 0.0)] // the second thread's part of the copy, its last band, the last column
+    [InlineData(1_030, 0, 0.0)] // a band's first column past the first band
+    [InlineData(2_000, 5, 0.25)] // a training row (rows 0-2249) when a validation split is held out
+    [InlineData(2_700, 17, 0.25)] // a held-out validation row (2250-2999): checked before the copy
+    public void Fit_NonFiniteInputInLargeData_ThrowsNamingTheRow_AndLeavesTheNetworkAndTrainerUsable(int row, int column, double validationFraction)
+    {
+        // Large enough for the trainer's row-major copy to run in bands on two threads; 32 float columns make whole
+        // 64-byte lines, so the streaming path copies (and checks) them.
+        int previous = NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism;
+        try
+        {
+            NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism = 2;
+            const int Rows = 3_000;
+            Matrix<float> x = Matrix<float>.Build.Dense(Rows, 32, (i, j) => 0.001f * i - 0.01f * j);
+            Matrix<float> y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 3);
+            Network<float> network = new NetworkBuilder<float>(32).WithSeed(1).AddDense(3, Activation.Softmax).Build();
+            float[] before = network.ParameterSet.Parameters.SelectMany(p => p.Value.ToArray()).ToArray();
+            var trainer = new Trainer<float>(new TrainerOptions { Epochs = 1, BatchSize = 64, Seed = 3, ValidationFraction = validationFraction, Optimizer = new Adam(0.01), Loss = Loss.SparseCategoricalCrossEntropy });
+            x[row, column] = float.NaN;
+
+            Action act = () => trainer.Fit(network, x, y);
+
+            act.Should().Throw<ArgumentException>().WithParameterName("x")
+                .WithMessage($"x[{row}, {column}] is NaN (row {row}, column {column} of x [3000x32]); training data must be finite*");
+            network.ParameterSet.Parameters.SelectMany(p => p.Value.ToArray()).Should().Equal(before);
+            x[row, column] = 0f;
+            trainer.Fit(network, x, y).Epochs.Should().HaveCount(1);
+        }
+        finally
+        {
+            NeuralNet.Kernels.Gemm.MaxDegreeOfParallelism = previous;
+        }
+    }
+
     [Fact]
     public void Fit_NonFiniteTarget_ThrowsNamingY()
     {
