@@ -74,9 +74,10 @@ public static class GemmAlternation
         }
     }
 
+    /// <summary>Operands on 64-byte boundaries, as the library allocates parameters, activations and batches.</summary>
     private static T[] Random<T>(int length, Random random) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var values = new T[length];
+        T[] values = NeuralNet.Kernels.AlignedArrays.Allocate<T>(length);
         for (int i = 0; i < length; i++)
         {
             values[i] = T.CreateChecked(random.NextDouble() - 0.5);

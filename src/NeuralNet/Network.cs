@@ -291,15 +291,7 @@ public sealed partial class Network<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
-    private static Span<T> Rent(ref T[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new T[length];
-        }
-
-        return buffer.AsSpan(0, length);
-    }
+    private static Span<T> Rent(ref T[] buffer, int length) => Kernels.AlignedArrays.Rent(ref buffer, length);
 
     /// <summary>
     /// <see cref="ComputeGradients(ReadOnlySpan{T}, ReadOnlySpan{T}, int, ILoss)"/> with a weight per row (Keras'

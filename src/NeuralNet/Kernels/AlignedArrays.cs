@@ -64,6 +64,19 @@ internal static unsafe class AlignedArrays
         return array;
     }
 
+    /// <summary>Returns the first <paramref name="length"/> elements of <paramref name="buffer"/>, first replacing it with
+    /// a larger <see cref="Allocate{T}"/>d array when it is too short: the per-batch buffers of layers and networks
+    /// (activations, gradients, batches), which the GEMM reads in place when they start on a vector boundary.</summary>
+    public static Span<T> Rent<T>(ref T[] buffer, int length) where T : unmanaged
+    {
+        if (buffer.Length < length)
+        {
+            buffer = Allocate<T>(length);
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+
     /// <summary>The address of the first element modulo <see cref="Alignment"/>.</summary>
     internal static int Misalignment<T>(T[] array) where T : unmanaged => (int)(Address(array) & (Alignment - 1));
 

@@ -7,6 +7,8 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralNet.Kernels;
 
 // Micro-kernels: acc[MR x NR] = sum over p of Apanel[:, p] * Bpanel[p, :], then dst = alpha*acc (+ scale*dst).
+// Apanel's column p (MR contiguous values) starts at a + p*lda: lda = MR for a packed panel, the stored leading
+// dimension when the kernel reads op(A) in place (see RunBlock).
 internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     // Epilogue of every kernel: dst = alpha*acc + scale*dst, or alpha*acc when dst is not read, with a separate
@@ -80,7 +82,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>AVX2+FMA: 2 ymm of rows x 6 columns = 12 accumulators, 2 A loads and 6 broadcasts per depth step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx2(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
+    private static void KernelAvx2(int kc, T* a, nint lda, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector256<T>.Count;
         Vector256<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
@@ -111,8 +113,8 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             bb = Vector256.Create(b[5]);
             c05 = Fma256(a0, bb, c05);
             c15 = Fma256(a1, bb, c15);
-            a0 = Vector256.Load(a + 2 * v);
-            a1 = Vector256.Load(a + 2 * v + v);
+            a0 = Vector256.Load(a + lda);
+            a1 = Vector256.Load(a + lda + v);
             bb = Vector256.Create(b[6]);
             c00 = Fma256(a0, bb, c00);
             c10 = Fma256(a1, bb, c10);
@@ -131,7 +133,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             bb = Vector256.Create(b[11]);
             c05 = Fma256(a0, bb, c05);
             c15 = Fma256(a1, bb, c15);
-            a += 4 * v;
+            a += 2 * lda;
             b += 12;
         }
 
@@ -188,7 +190,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// are spread over twice the multiply-adds, and each load of A feeds 12 FMAs instead of 6.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx512(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
+    private static void KernelAvx512(int kc, T* a, nint lda, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector512<T>.Count;
         Vector512<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
@@ -236,7 +238,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             bb = Vector512.Create(b[11]);
             c0b = Fma512(a0, bb, c0b);
             c1b = Fma512(a1, bb, c1b);
-            a += 2 * v;
+            a += lda;
             b += 12;
         }
 
@@ -270,7 +272,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>Portable <c>Vector128</c> kernel (SSE2, ARM64 NEON, or the software fallback): 2 vectors of rows x 4 columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelPortable(int kc, T* a, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
+    private static void KernelPortable(int kc, T* a, nint lda, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
     {
         int v = Vector128<T>.Count;
         Vector128<T> c00 = default, c10 = default, c01 = default, c11 = default;
@@ -292,7 +294,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             bb = Vector128.Create(b[3]);
             c03 = MulAdd128(a0, bb, c03);
             c13 = MulAdd128(a1, bb, c13);
-            a += 2 * v;
+            a += lda;
             b += 4;
         }
 

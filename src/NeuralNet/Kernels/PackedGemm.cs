@@ -72,7 +72,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         // Slack: a float B panel packed by 8-wide transposes writes two padding elements past its end.
         T* packB = Buffer(ref s_packB, ncNeed * kcMax + 8);
         T* tile = stackalloc T[mr * nr];
-        delegate*<int, T*, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
+        delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
         {
             GemmPath.Avx512 => &KernelAvx512,
             GemmPath.Avx2 => &KernelAvx2,
@@ -99,7 +99,16 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                 for (int ic = r0; ic < r1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, r1 - ic);
-                    PackA(in job, ic, mc, pc, kc, packA, mr);
+                    bool inPlace = ReadsAInPlace(in job, ic, mc, pc, mr);
+                    if (!inPlace)
+                    {
+                        PackA(in job, ic, mc, pc, kc, packA, mr);
+                    }
+
+                    // Panel ir of the block and the distance between its depth steps: packed, or where A stores it.
+                    T* aBlock = inPlace ? job.A + ic + (nint)pc * job.Lda : packA;
+                    nint aPanel = inPlace ? 1 : kc;
+                    nint aStep = inPlace ? job.Lda : mr;
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nEdge = Math.Min(nr, nc - jr);
@@ -114,13 +123,14 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                         {
                             int mEdge = Math.Min(mr, mc - ir);
                             T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
+                            T* aTile = aBlock + ir * aPanel;
                             if (mEdge == mr && nEdge == nr)
                             {
-                                kernel(kc, packA + (nint)ir * kc, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
+                                kernel(kc, aTile, aStep, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
                             }
                             else
                             {
-                                kernel(kc, packA + (nint)ir * kc, bPanel, tile, mr, T.One, T.Zero, false);
+                                kernel(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
                                 Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
                             }
                         }
@@ -131,6 +141,28 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Stored leading dimensions of A up to this many bytes may be read in place (see <see cref="ReadsAInPlace"/>).</summary>
+    internal const int MaxInPlaceStrideBytes = 2048;
+
+    /// <summary>
+    /// Whether the micro-kernels can read rows <c>[ic, ic+mc)</c>, depth <c>[pc, ...)</c> of op(A) where A stores them
+    /// instead of from a packed copy: op(A) not transposed, so each depth step of an MR-row panel is already one
+    /// contiguous run (a column of A); every panel whole (no zero padding needed); every run starting on a vector
+    /// boundary (a 512-bit load across two lines costs the Intel Xeon of docs/benchmarks.md load bandwidth, which is
+    /// why the pack buffers are aligned); and columns at most <see cref="MaxInPlaceStrideBytes"/> apart, so the block's
+    /// runs spread over the cache sets and the hardware's stride prefetcher follows them. The batch-major activations of
+    /// a dense layer (a batch of 128 floats per column) are such an A in the forward products and the backward
+    /// <c>dZ W^T</c>: packing them only copied them. The kernels do the same multiply-adds in the same order on the
+    /// same values either way, so the bits do not change.
+    /// </summary>
+    internal static bool ReadsAInPlace(in Job job, int ic, int mc, int pc, int mr)
+    {
+        int vectorBytes = mr / 2 * sizeof(T);
+        nint first = (nint)(job.A + ic + (nint)pc * job.Lda);
+        return !job.TransposeA && mc % mr == 0 && (first & (vectorBytes - 1)) == 0
+            && (long)job.Lda * sizeof(T) % vectorBytes == 0 && (long)job.Lda * sizeof(T) <= MaxInPlaceStrideBytes;
+    }
 
     /// <summary>
     /// A per-thread pinned pack buffer, grown on demand and then reused by every later call; the pointer returned is

@@ -115,13 +115,5 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public virtual string Describe() => Kind;
 
     /// <summary>Returns the first <paramref name="length"/> elements of <paramref name="buffer"/>, growing it first if needed.</summary>
-    protected static Span<T> Rent(ref T[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new T[length];
-        }
-
-        return buffer.AsSpan(0, length);
-    }
+    protected static Span<T> Rent(ref T[] buffer, int length) => Kernels.AlignedArrays.Rent(ref buffer, length);
 }

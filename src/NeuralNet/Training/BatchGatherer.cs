@@ -70,7 +70,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
             Run(px, pr + _offset, null, trainRows, staging: true);
         }
 
-        BatchX = new T[batchSize * inputs];
+        BatchX = AlignedArrays.Allocate<T>(batchSize * inputs);
         BatchY = new T[batchSize * targets];
     }
 

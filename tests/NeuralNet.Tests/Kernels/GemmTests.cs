@@ -179,6 +179,66 @@ public sealed class GemmTests
         return data;
     }
 
+    /// <summary>Every kernel, the AVX-512 one included (in the software fallback where the CPU lacks it).</summary>
+    public static TheoryData<string> AllKernels() => new([.. Paths, nameof(GemmPath.Avx512)]);
+
+    [Theory]
+    [MemberData(nameof(AllKernels))]
+    public void MultiplyCore_AReadInPlace_SameBitsAsPacked(string pathName)
+    {
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new Random(5);
+        // [m, n, k, lda]: whole MR-row panels on every path (MR = 8, 16 or 32 floats), k above and below one depth
+        // block, a leading dimension wider than m, and 130 rows (a partial panel: packed).
+        int[][] shapes = [[128, 256, 784, 128], [64, 30, 100, 80], [256, 13, 300, 256], [130, 40, 50, 144]];
+        foreach (int[] s in shapes)
+        {
+            int m = s[0], n = s[1], k = s[2], lda = s[3];
+            foreach (bool transposeB in new[] { false, true })
+            {
+                // A on a 64-byte boundary (read in place), and the same values one element further on (packed).
+                float[] aligned = AlignedArrays.Allocate<float>(lda * k + 16);
+                float[] shifted = new float[lda * k + 1];
+                for (int i = 0; i < lda * k; i++)
+                {
+                    aligned[i] = shifted[i + 1] = (float)(random.NextDouble() - 0.5);
+                }
+
+                AlignedArrays.Misalignment(aligned).Should().Be(0);
+                float[] b = RandomArray<float>(random, k * n), c0 = RandomArray<float>(random, m * n);
+                float[] inPlace = (float[])c0.Clone(), packed = (float[])c0.Clone();
+                int ldb = transposeB ? n : k;
+                Gemm.MultiplyCore(false, transposeB, m, n, k, 1.25f, aligned, lda, b, ldb, 0.5f, inPlace, m, path, 2);
+                Gemm.MultiplyCore(false, transposeB, m, n, k, 1.25f, shifted.AsSpan(1), lda, b, ldb, 0.5f, packed, m, path, 2);
+
+                inPlace.Should().Equal(packed, "reading A in place must not change a bit ({0}x{1}x{2}, lda {3}, {4})", m, n, k, lda, pathName);
+                float[] naive = (float[])c0.Clone();
+                Naive(false, transposeB, m, n, k, 1.25, aligned, lda, b, ldb, 0.5, naive, m);
+                for (int i = 0; i < naive.Length; i++)
+                {
+                    inPlace[i].Should().BeApproximately(naive[i], 1e-3f);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public unsafe void ReadsAInPlace_OnlyForAlignedWholePanelsOfAnUntransposedA()
+    {
+        float[] a = AlignedArrays.Allocate<float>(128 * 784 + 16);
+        fixed (float* p = a)
+        {
+            var job = new PackedGemm<float>.Job { A = p, M = 128, K = 784, Lda = 128 };
+            PackedGemm<float>.ReadsAInPlace(job, 0, 128, 0, 32).Should().BeTrue("the batch of a dense layer is read in place");
+            PackedGemm<float>.ReadsAInPlace(job, 0, 128, 196, 32).Should().BeTrue("a later depth block starts on a boundary too");
+            PackedGemm<float>.ReadsAInPlace(job, 0, 100, 0, 32).Should().BeFalse("a partial panel needs zero padding");
+            PackedGemm<float>.ReadsAInPlace(job with { TransposeA = true }, 0, 128, 0, 32).Should().BeFalse("op(A)'s panels are not contiguous");
+            PackedGemm<float>.ReadsAInPlace(job with { A = p + 1 }, 0, 128, 0, 32).Should().BeFalse("a run off the vector boundary");
+            PackedGemm<float>.ReadsAInPlace(job with { Lda = 132 }, 0, 128, 0, 32).Should().BeFalse("a stride off the vector boundary");
+            PackedGemm<float>.ReadsAInPlace(job with { Lda = 1024 }, 0, 128, 0, 32).Should().BeFalse("columns 4 KiB apart share cache sets");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(PathsData))]
     public void MultiplyCore_OneTwoAndFiveThreads_IdenticalBits(string pathName)
