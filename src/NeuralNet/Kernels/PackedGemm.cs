@@ -143,7 +143,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Stored leading dimensions of A up to this many bytes may be read in place (see <see cref="ReadsAInPlace"/>).</summary>
-    internal const int MaxInPlaceStrideBytes = 2048;
+    private const int MaxInPlaceStrideBytes = 2048;
 
     /// <summary>
     /// Whether the micro-kernels can read rows <c>[ic, ic+mc)</c>, depth <c>[pc, ...)</c> of op(A) where A stores them

@@ -114,6 +114,7 @@ public abstract class Layer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>One line for <see cref="Network{T}.Summary"/>, e.g. <c>dense(relu)</c>.</summary>
     public virtual string Describe() => Kind;
 
-    /// <summary>Returns the first <paramref name="length"/> elements of <paramref name="buffer"/>, growing it first if needed.</summary>
+    /// <summary>Returns the first <paramref name="length"/> elements of <paramref name="buffer"/>, growing it first if needed
+    /// (into a 64-byte aligned array, which the GEMM can read in place).</summary>
     protected static Span<T> Rent(ref T[] buffer, int length) => Kernels.AlignedArrays.Rent(ref buffer, length);
 }
