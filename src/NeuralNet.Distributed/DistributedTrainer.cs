@@ -95,6 +95,7 @@ public sealed partial class DistributedTrainer<T> where T : unmanaged, IFloating
     {
         ArgumentNullException.ThrowIfNull(network);
         CheckValidation(network, validationX, validationY);
+        await GrainTypeWait.UntilResolvedAsync(() => _grains.GetGrain<IParameterShardGrain>(ShardKey.Of(Options.JobId, 0)), nameof(IParameterShardGrain), Options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
         var run = new Run(this, network, validationX, validationY, progress, details, onBatch, cancellationToken);
         return await run.ExecuteAsync();
     }

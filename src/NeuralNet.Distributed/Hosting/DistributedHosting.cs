@@ -103,6 +103,12 @@ public static class DistributedHosting
         }
 
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(settings.FastFailureDetection ? 1 : 30));
+        if (settings.FastFailureDetection)
+        {
+            // A manifest that a just-started gateway returned incomplete is replaced within a second, not a minute.
+            client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = TimeSpan.FromSeconds(1));
+        }
+
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
         return client;
     }
