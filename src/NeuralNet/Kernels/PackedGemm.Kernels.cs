@@ -187,10 +187,85 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <summary>
     /// AVX-512F: 2 vectors of rows x 12 columns, 24 zmm accumulators (plus 2 of A and a broadcast, 27 of the 32
     /// registers). Twice the columns of the AVX2 kernel's shape: each tile's 24 stores and 12 prefetched columns of C
-    /// are spread over twice the multiply-adds, and each load of A feeds 12 FMAs instead of 6.
+    /// are spread over twice the multiply-adds, and each load of A feeds 12 FMAs instead of 6. B from a packed panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelAvx512(int kc, T* a, nint lda, T* b, T* c, nint ldc, T alpha, T scale, bool readC)
+    private static void KernelAvx512(int kc, T* a, nint lda, T* b, T* c, nint ldc, T alpha, T scale, bool readC) =>
+        Tile512(kc, a, lda, new PackedPanel(b), c, ldc, alpha, scale, readC);
+
+    /// <summary>
+    /// <see cref="KernelAvx512"/> reading 12 columns of an untransposed B where B stores them (column <c>q</c> of the
+    /// panel at <c>b + q*ldb</c>, depth step <c>p</c> at offset <c>p</c>) instead of from a packed panel. The same
+    /// multiply-adds in the same order on the same values, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void KernelAvx512BInPlace(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, T alpha, T scale, bool readC) =>
+        Tile512(kc, a, lda, new StoredColumns(b, ldb), c, ldc, alpha, scale, readC);
+
+    /// <summary>Where the AVX-512 kernel finds the 12 values of op(B) for one depth step.</summary>
+    private interface IPanel12
+    {
+        /// <summary>The value of column <paramref name="q"/> (0-11) at the current depth step, in every lane.</summary>
+        Vector512<T> Get(int q);
+
+        /// <summary>Moves to the next depth step.</summary>
+        void Next();
+    }
+
+    /// <summary>A packed panel: the 12 values of a depth step side by side, steps one after another.</summary>
+    private struct PackedPanel(T* b) : IPanel12
+    {
+        private T* _b = b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly Vector512<T> Get(int q) => Vector512.Create(_b[q]);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next() => _b += 12;
+    }
+
+    /// <summary>
+    /// Twelve stored columns <c>ldb</c> apart. Four pointers (columns 0, 3, 6 and 9) and the distances of one and two
+    /// columns, so that every value is one addressing mode (<c>[base + index*scale]</c>) away, with no per-column
+    /// pointer to keep in a register.
+    /// </summary>
+    private struct StoredColumns(T* b, nint ldb) : IPanel12
+    {
+        private T* _b0 = b, _b3 = b + 3 * ldb, _b6 = b + 6 * ldb, _b9 = b + 9 * ldb;
+        private readonly nint _one = ldb, _two = 2 * ldb;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly Vector512<T> Get(int q) => q switch
+        {
+            0 => Vector512.Create(_b0[0]),
+            1 => Vector512.Create(_b0[_one]),
+            2 => Vector512.Create(_b0[_two]),
+            3 => Vector512.Create(_b3[0]),
+            4 => Vector512.Create(_b3[_one]),
+            5 => Vector512.Create(_b3[_two]),
+            6 => Vector512.Create(_b6[0]),
+            7 => Vector512.Create(_b6[_one]),
+            8 => Vector512.Create(_b6[_two]),
+            9 => Vector512.Create(_b9[0]),
+            10 => Vector512.Create(_b9[_one]),
+            _ => Vector512.Create(_b9[_two]),
+        };
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next()
+        {
+            _b0++;
+            _b3++;
+            _b6++;
+            _b9++;
+        }
+    }
+
+    /// <summary>The 2 x 12 register tile over <paramref name="kc"/> depth steps, B read through <typeparamref name="TPanel"/>
+    /// (a struct, so each reader gets its own specialised copy of this loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile512<TPanel>(int kc, T* a, nint lda, TPanel b, T* c, nint ldc, T alpha, T scale, bool readC)
+        where TPanel : struct, IPanel12
     {
         int v = Vector512<T>.Count;
         Vector512<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default;
@@ -202,44 +277,44 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         {
             Vector512<T> a0 = Vector512.Load(a);
             Vector512<T> a1 = Vector512.Load(a + v);
-            Vector512<T> bb = Vector512.Create(b[0]);
+            Vector512<T> bb = b.Get(0);
             c00 = Fma512(a0, bb, c00);
             c10 = Fma512(a1, bb, c10);
-            bb = Vector512.Create(b[1]);
+            bb = b.Get(1);
             c01 = Fma512(a0, bb, c01);
             c11 = Fma512(a1, bb, c11);
-            bb = Vector512.Create(b[2]);
+            bb = b.Get(2);
             c02 = Fma512(a0, bb, c02);
             c12 = Fma512(a1, bb, c12);
-            bb = Vector512.Create(b[3]);
+            bb = b.Get(3);
             c03 = Fma512(a0, bb, c03);
             c13 = Fma512(a1, bb, c13);
-            bb = Vector512.Create(b[4]);
+            bb = b.Get(4);
             c04 = Fma512(a0, bb, c04);
             c14 = Fma512(a1, bb, c14);
-            bb = Vector512.Create(b[5]);
+            bb = b.Get(5);
             c05 = Fma512(a0, bb, c05);
             c15 = Fma512(a1, bb, c15);
-            bb = Vector512.Create(b[6]);
+            bb = b.Get(6);
             c06 = Fma512(a0, bb, c06);
             c16 = Fma512(a1, bb, c16);
-            bb = Vector512.Create(b[7]);
+            bb = b.Get(7);
             c07 = Fma512(a0, bb, c07);
             c17 = Fma512(a1, bb, c17);
-            bb = Vector512.Create(b[8]);
+            bb = b.Get(8);
             c08 = Fma512(a0, bb, c08);
             c18 = Fma512(a1, bb, c18);
-            bb = Vector512.Create(b[9]);
+            bb = b.Get(9);
             c09 = Fma512(a0, bb, c09);
             c19 = Fma512(a1, bb, c19);
-            bb = Vector512.Create(b[10]);
+            bb = b.Get(10);
             c0a = Fma512(a0, bb, c0a);
             c1a = Fma512(a1, bb, c1a);
-            bb = Vector512.Create(b[11]);
+            bb = b.Get(11);
             c0b = Fma512(a0, bb, c0b);
             c1b = Fma512(a1, bb, c1b);
             a += lda;
-            b += 12;
+            b.Next();
         }
 
         var alphaV = Vector512.Create(alpha);

@@ -91,6 +91,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                 // One row block (m up to MC, e.g. a batch of 128): each B panel is packed just before the kernels
                 // use it and is still in L1 when they do, instead of packing all of B up front and reading it back.
                 bool panelByPanel = r1 - r0 <= mcMax;
+                bool bInPlace = panelByPanel && ReadsBInPlace(in job);
                 if (!panelByPanel)
                 {
                     PackB(in job, pc, kc, jc, nc, packB, nr);
@@ -113,7 +114,14 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                     {
                         int nEdge = Math.Min(nr, nc - jr);
                         T* bPanel = packB + (nint)jr * kc;
-                        if (panelByPanel)
+                        // A whole panel of a B read in place: its columns where B stores them (the edge panel, short
+                        // of NR columns, is packed with its zero padding).
+                        bool stored = bInPlace && nEdge == nr;
+                        if (stored)
+                        {
+                            bPanel = job.B + pc + (nint)(jc + jr) * job.Ldb;
+                        }
+                        else if (panelByPanel)
                         {
                             PackB(in job, pc, kc, jc + jr, nEdge, packB, nr);
                             bPanel = packB;
@@ -124,7 +132,16 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                             int mEdge = Math.Min(mr, mc - ir);
                             T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
                             T* aTile = aBlock + ir * aPanel;
-                            if (mEdge == mr && nEdge == nr)
+                            if (stored && mEdge == mr)
+                            {
+                                KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, c, job.Ldc, job.Alpha, scaleC, readC);
+                            }
+                            else if (stored)
+                            {
+                                KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, tile, mr, T.One, T.Zero, false);
+                                Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                            }
+                            else if (mEdge == mr && nEdge == nr)
                             {
                                 kernel(kc, aTile, aStep, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
                             }
@@ -163,6 +180,24 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         return !job.TransposeA && mc % mr == 0 && (first & (vectorBytes - 1)) == 0
             && (long)job.Lda * sizeof(T) % vectorBytes == 0 && (long)job.Lda * sizeof(T) <= MaxInPlaceStrideBytes;
     }
+
+    /// <summary>Stored leading dimensions of B that are a multiple of this many bytes are packed (see
+    /// <see cref="ReadsBInPlace"/>).</summary>
+    private const int BSetAliasBytes = 4096;
+
+    /// <summary>
+    /// Whether the AVX-512 kernel reads whole 12-column panels of op(B) where B stores them instead of from a packed
+    /// copy, when each panel would be packed just before its only use (<c>panelByPanel</c> in <see cref="RunBlock"/>,
+    /// all rows in one block): op(B) not transposed, so column q of a panel is one contiguous run at
+    /// <c>B + q*ldb</c>, each depth step is then twelve scalar broadcasts from twelve runs, the same loads as from a
+    /// packed panel; and columns not a multiple of <see cref="BSetAliasBytes"/> apart, where all twelve runs would fall
+    /// in the same cache sets. The weights of a dense layer (<c>[in x out]</c>, column-major) are such a B in the
+    /// forward product <c>X W</c>: packing them, a transpose of every weight per batch, was the largest packing cost of
+    /// a training step. The kernels do the same multiply-adds in the same order on the same values either way, so the
+    /// bits do not change.
+    /// </summary>
+    internal static bool ReadsBInPlace(in Job job) =>
+        job.Path == GemmPath.Avx512 && !job.TransposeB && (long)job.Ldb * sizeof(T) % BSetAliasBytes != 0;
 
     /// <summary>
     /// A per-thread pinned pack buffer, grown on demand and then reused by every later call; the pointer returned is
