@@ -21,8 +21,16 @@ public sealed class Softmax : IActivation
     public string Name => "softmax";
 
     /// <inheritdoc />
+    /// <remarks>A single row (one-sample prediction) takes <see cref="ForwardRow{T}"/>: the same operations in the same
+    /// order without a vector call per element.</remarks>
     public void Forward<T>(ReadOnlySpan<T> input, Span<T> output, int batchSize) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (batchSize == 1)
+        {
+            ForwardRow(input, output);
+            return;
+        }
+
         int units = input.Length / batchSize;
         T[] rented = ArrayPool<T>.Shared.Rent(2 * batchSize);
         Span<T> rowMax = rented.AsSpan(0, batchSize), rowSum = rented.AsSpan(batchSize, batchSize);
@@ -50,6 +58,40 @@ public sealed class Softmax : IActivation
         }
 
         ArrayPool<T>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// One row: <c>m = max_k z_k</c> (IEEE maximum: a NaN gives NaN), <c>e_j = exp(z_j - m)</c>, <c>s = (..((0 + e_0) +
+    /// e_1) ..)</c> in index order, <c>a_j = e_j / s</c>. These are the batch path's operations for a batch of one, where
+    /// every <c>TensorPrimitives</c> call works on one element and so takes its scalar branch (<c>Exp</c> on spans of
+    /// fewer than four elements is <c>T.Exp</c>, bit for bit), without the 50-odd calls and the pooled buffers that
+    /// cost a 10-class prediction about 0.4 µs.
+    /// </summary>
+    private static void ForwardRow<T>(ReadOnlySpan<T> input, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (input.IsEmpty)
+        {
+            return;
+        }
+
+        T max = input[0];
+        for (int j = 1; j < input.Length; j++)
+        {
+            max = T.Max(input[j], max);
+        }
+
+        T sum = T.Zero;
+        for (int j = 0; j < input.Length; j++)
+        {
+            T e = T.Exp(input[j] - max);
+            output[j] = e;
+            sum += e;
+        }
+
+        for (int j = 0; j < input.Length; j++)
+        {
+            output[j] /= sum;
+        }
     }
 
     /// <inheritdoc />

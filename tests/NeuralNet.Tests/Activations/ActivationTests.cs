@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NeuralNet.Activations;
 
 namespace NeuralNet.Tests.Activations;
@@ -62,6 +63,58 @@ public class ActivationTests
         double[] a = new double[4];
         Activation.Softmax.Forward<double>(z, a, batchSize: 2);
         a.Should().Equal([0.25, 0.5, 0.75, 0.5], (x, y) => Math.Abs(x - y) < 1e-12);
+    }
+
+    [Fact]
+    public void Softmax_OneRow_SameBitsAsTheBatchPathOnOneRow()
+    {
+        // A batch of one takes its own scalar loop. The batch path on one row made one TensorPrimitives call per
+        // element (max, subtract, exp, add, divide on one-element spans); each row must come out bit for bit as those
+        // calls give it, NaN, infinities and signed zeros included.
+        var random = new Random(12);
+        float[][] special = [[float.NaN, 1f, 2f], [float.PositiveInfinity, 0f, -1f], [float.NegativeInfinity, -0f, 0f], [88f, 89f, -104f], [-0f, -0f, 0f]];
+        for (int trial = 0; trial < 400; trial++)
+        {
+            float[] row = trial < special.Length ? special[trial] : new float[1 + random.Next(12)];
+            for (int j = 0; trial >= special.Length && j < row.Length; j++)
+            {
+                row[j] = (float)((random.NextDouble() - 0.5) * (trial % 2 == 0 ? 20 : 300));
+            }
+
+            SameBitsAsOneElementCalls(row);
+            SameBitsAsOneElementCalls(Array.ConvertAll(row, v => (double)v));
+        }
+    }
+
+    private static void SameBitsAsOneElementCalls<T>(T[] z) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int units = z.Length;
+        T[] max = [z[0]], sum = [T.Zero], expected = new T[units];
+        for (int j = 1; j < units; j++)
+        {
+            TensorPrimitives.Max(z.AsSpan(j, 1), max, max);
+        }
+
+        for (int j = 0; j < units; j++)
+        {
+            Span<T> e = expected.AsSpan(j, 1);
+            TensorPrimitives.Subtract(z.AsSpan(j, 1), max, e);
+            TensorPrimitives.Exp(e, e);
+            TensorPrimitives.Add(sum, e, sum);
+        }
+
+        for (int j = 0; j < units; j++)
+        {
+            TensorPrimitives.Divide(expected.AsSpan(j, 1), sum, expected.AsSpan(j, 1));
+        }
+
+        var one = new T[units];
+        Activation.Softmax.Forward<T>(z, one, 1);
+        for (int j = 0; j < units; j++)
+        {
+            bool same = T.IsNaN(expected[j]) ? T.IsNaN(one[j]) : one[j].Equals(expected[j]) && T.IsNegative(one[j]) == T.IsNegative(expected[j]);
+            same.Should().BeTrue("unit {0} of {1}: {2} against {3} ({4})", j, units, one[j], expected[j], typeof(T).Name);
+        }
     }
 
     [Fact]
