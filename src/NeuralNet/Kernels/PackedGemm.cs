@@ -147,7 +147,8 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                             }
                             else
                             {
-                                kernel(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
+                                // On the AVX-512 path, a tile of only as many rows and columns as the edge needs.
+                                (job.Path == GemmPath.Avx512 ? EdgeKernelAvx512(mEdge, nEdge) : kernel)(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
                                 Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
                             }
                         }

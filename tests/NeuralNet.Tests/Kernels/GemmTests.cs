@@ -507,7 +507,7 @@ public sealed class GemmTests
         return maxDiff / scale;
     }
 
-    private static T[] RandomArray<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T[] RandomArray<T>(Random random, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var result = new T[length];
         for (int i = 0; i < length; i++)
@@ -535,5 +535,38 @@ public class GemmKernelAgreementTests
         Gemm.MultiplyCore<float>(false, false, m, n, k, 1f, a, m, b, k, 0f, c2, m, GemmPath.Avx2, 1);
         Gemm.MultiplyCore<float>(false, false, m, n, k, 1f, a, m, b, k, 0f, c512, m, GemmPath.Avx512, 1);
         c512.Should().Equal(c2);
+    }
+
+    [Fact]
+    public void Avx2AndAvx512Kernels_SameBits_OnEveryEdgeTileShape()
+    {
+        // The AVX-512 path computes an edge tile with 1 or 2 vectors of rows and 4, 8 or 12 columns, the smallest that
+        // covers it; the AVX2 path with its own 16 x 6 (8 x 6 in double) tiles. Rows 1 to 47 and columns 1 to 24 put
+        // every edge shape of both (1 and 2 vectors of rows; 1-4, 5-8 and 9-11 columns) behind whole tiles, with
+        // alpha and beta applied, transposed operands, one and two depth blocks, on 1 and 2 threads.
+        var random = new Random(21);
+        int[] rows = [1, 5, 16, 17, 31, 33, 47], columns = [1, 3, 4, 5, 8, 9, 11, 12, 13, 16, 17, 20, 21, 24];
+        foreach (int m in rows)
+        {
+            foreach (int n in columns)
+            {
+                int k = (m + n) % 2 == 0 ? 37 : 300;
+                bool transposeA = n % 3 == 0, transposeB = m % 2 == 0;
+                SameBits<float>(random, m, n, k, transposeA, transposeB, threads: 1 + (m + n) % 2);
+                SameBits<double>(random, m, n, k, transposeA, transposeB, threads: 1 + (m + n) % 2);
+            }
+        }
+    }
+
+    private static void SameBits<T>(Random random, int m, int n, int k, bool transposeA, bool transposeB, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = GemmTests.RandomArray<T>(random, m * k), b = GemmTests.RandomArray<T>(random, k * n), c0 = GemmTests.RandomArray<T>(random, m * n);
+        T[] c2 = (T[])c0.Clone(), c512 = (T[])c0.Clone();
+        T alpha = T.CreateChecked(0.75), beta = T.CreateChecked(-1.5);
+        int lda = transposeA ? k : m, ldb = transposeB ? n : k;
+        Gemm.MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c2, m, GemmPath.Avx2, threads);
+        Gemm.MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c512, m, GemmPath.Avx512, threads);
+        c512.Should().Equal(c2, "{0}x{1}x{2} {3}, A^T {4}, B^T {5}, {6} threads", m, n, k, typeof(T).Name, transposeA, transposeB, threads);
     }
 }
