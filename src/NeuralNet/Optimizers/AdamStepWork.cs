@@ -56,7 +56,7 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
             Vector512<T> vb1 = Vector512.Create(b1), vb2 = Vector512.Create(b2), v1b1 = Vector512.Create(oneMinusB1), v1b2 = Vector512.Create(oneMinusB2);
             Vector512<T> vEps = Vector512.Create(eps), vStep = Vector512.Create(stepScale), vInv2 = Vector512.Create(inverseCorrection2), vScale = Vector512.Create(scale);
             Vector512<T> vMinNormal = Vector512.Create(minNormal);
-            Vector512<T> maxV = Vector512<T>.Zero, maxM = Vector512<T>.Zero, badLanes = Vector512<T>.Zero;
+            Vector512<T> maxV = Vector512<T>.Zero, maxM = Vector512<T>.Zero, nonFinite = Vector512<T>.Zero;
             for (int k = 0; k < vValue.Length; k++)
             {
                 Vector512<T> g = vGradient[k];
@@ -71,8 +71,10 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 maxV = Vector512.MaxNative(maxV, Vector512.Abs(t));
                 maxM = Vector512.MaxNative(maxM, Vector512.Abs(mk));
 
-                // x - x is 0 exactly when x is finite; v may be +∞ (g² overflowed) but never NaN.
-                badLanes |= ~Vector512.Equals(t - t, Vector512<T>.Zero) | ~Vector512.Equals(mk - mk, Vector512<T>.Zero) | ~Vector512.Equals(vk, vk);
+                // x - x is 0 exactly when x is finite, else NaN, and a NaN stays in the sum: the lane is NaN from the
+                // first θ' or m' that is not finite. A NaN v' (v may be +∞ when g² overflowed, but not NaN) makes θ'
+                // NaN through √v', so it needs no test of its own.
+                nonFinite += (t - t) + (mk - mk);
             }
 
             for (int l = 0; l < Vector512<T>.Count; l++)
@@ -81,7 +83,7 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 maxState = T.Max(maxState, maxM[l]);
             }
 
-            bad |= badLanes != Vector512<T>.Zero;
+            bad |= nonFinite != Vector512<T>.Zero;
             i = vValue.Length * Vector512<T>.Count;
         }
         else if (Vector.IsHardwareAccelerated && length >= Vector<T>.Count)
@@ -91,7 +93,7 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
             Vector<T> vb1 = new(b1), vb2 = new(b2), v1b1 = new(oneMinusB1), v1b2 = new(oneMinusB2);
             Vector<T> vEps = new(eps), vStep = new(stepScale), vInv2 = new(inverseCorrection2), vScale = new(scale);
             Vector<T> vMinNormal = new(minNormal);
-            Vector<T> maxV = Vector<T>.Zero, maxM = Vector<T>.Zero, badLanes = Vector<T>.Zero;
+            Vector<T> maxV = Vector<T>.Zero, maxM = Vector<T>.Zero, nonFinite = Vector<T>.Zero;
             for (int k = 0; k < vValue.Length; k++)
             {
                 Vector<T> g = vGradient[k];
@@ -105,7 +107,7 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 vValue[k] = t;
                 maxV = Vector.MaxNative(maxV, Vector.Abs(t));
                 maxM = Vector.MaxNative(maxM, Vector.Abs(mk));
-                badLanes |= ~Vector.Equals(t - t, Vector<T>.Zero) | ~Vector.Equals(mk - mk, Vector<T>.Zero) | ~Vector.Equals(vk, vk);
+                nonFinite += (t - t) + (mk - mk);
             }
 
             for (int l = 0; l < Vector<T>.Count; l++)
@@ -114,7 +116,7 @@ internal sealed class AdamStepWork<T> : FlatStepWork<T> where T : unmanaged, IFl
                 maxState = T.Max(maxState, maxM[l]);
             }
 
-            bad |= badLanes != Vector<T>.Zero;
+            bad |= nonFinite != Vector<T>.Zero;
             i = vValue.Length * Vector<T>.Count;
         }
 

@@ -228,6 +228,37 @@ public class FlatStepTests
     }
 
     [Theory]
+    [InlineData(0, 100, float.NaN, false)]                 // a gradient inside W1's vectors
+    [InlineData(2, 29986, float.NaN, false)]               // the last value of W2: the update's scalar tail
+    [InlineData(0, 3000, float.PositiveInfinity, false)]   // m and v become infinite, θ NaN (∞ / ∞)
+    [InlineData(1, 5, float.NegativeInfinity, false)]
+    [InlineData(0, 200, float.NaN, true)]                  // a weight: θ' is NaN while m' stays finite
+    [InlineData(2, 29985, float.PositiveInfinity, true)]
+    public void Adam_StepLeavingANonFiniteValue_MakesTheNextGuardedStepRefuse(int parameter, int index, float value, bool weight)
+    {
+        // The flat update reports a non-finite θ' or m' (a NaN v' makes θ' NaN) as a NaN state bound, so that no guarded
+        // step trusts that state afterwards. A plain step (the trainer's fallback) with one bad gradient or weight
+        // leaves such a state; the next guarded step must refuse even with small, finite gradients.
+        foreach (int threads in new[] { 1, 2 })
+        {
+            WithThreads(threads, () =>
+            {
+                Parameter<float>[] parameters = Parameters<float>(6), control = Parameters<float>(6);
+                (weight ? parameters[parameter].Value : parameters[parameter].Gradient)[index] = value;
+                var adam = new Adam(0.01);
+                var healthy = new Adam(0.01);
+                adam.Step(parameters, 0f);
+                healthy.Step(control, 0f);
+                parameters[parameter].Gradient[index] = 1e-3f;
+
+                healthy.TryGuardedStep(control, 2.0, out _).Should().BeTrue("a step from a finite state is bounded");
+                adam.TryGuardedStep(parameters, 2.0, out double maxAfter).Should().BeFalse("the state holds {0} since the last step", value);
+                maxAfter.Should().Be(double.NaN);
+            });
+        }
+    }
+
+    [Theory]
     [InlineData(2, 5000, float.NaN)]                // inside W2's vectors
     [InlineData(0, 40722, float.NaN)]               // the last value of W1 (40,723 values): the scan's scalar tail
     [InlineData(1, 0, float.NaN)]                   // b (19 values, shorter than one vector)
