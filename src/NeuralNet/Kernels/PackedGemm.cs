@@ -25,8 +25,11 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <summary>Depth of a packed block: a <c>KC x NR</c> panel of B (6 KiB in float) stays in L1.</summary>
     internal const int KC = 256;
 
-    /// <summary>Bytes of the packed <c>MC x KC</c> block of A, sized to sit in a 512 KiB L2 with room for B's panels.</summary>
-    private const int ABlockBytes = 128 * 1024;
+    /// <summary>Rows of op(A) per block (<c>MC</c>): a dense layer's batch of up to 128 rows is one block, so each panel
+    /// of B is packed (or read in place) just before its only use. At <see cref="KC"/> depth steps the block takes
+    /// 128 KiB in float and 256 KiB in double, in an L2 of 512 KiB (Zen 3) to 2 MiB (Intel Xeon). Double used 64-row
+    /// blocks before: 128 made its batch-128 products 1.03-1.09x faster on the Zen 5 (docs/benchmarks.md).</summary>
+    private const int MC = 128;
 
     /// <summary>Columns of C per outer block; the packed <c>KC x NC</c> block of B (2 MiB in float) lives in L3.</summary>
     private const int NcPanels = 340;
@@ -60,7 +63,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     internal static void RunBlock(in Job job, int r0, int r1, int c0, int c1)
     {
         (int mr, int nr) = Geometry(job.Path);
-        int mcMax = Math.Max(mr, ABlockBytes / (KC * sizeof(T)) / mr * mr);
+        int mcMax = Math.Max(mr, MC / mr * mr);
         int ncMax = NcPanels * nr;
         // Equal depth blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): no short block paying a full tile store.
         // The split depends on k alone, so the order of additions is the same for every thread count.
