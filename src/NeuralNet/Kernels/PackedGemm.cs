@@ -58,12 +58,19 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         _ => (2 * Vector128<T>.Count, 4),
     };
 
+    /// <summary>Rows of op(A) per block on <paramref name="path"/>: <see cref="MC"/>, a whole number of row panels.</summary>
+    internal static int RowBlock(GemmPath path)
+    {
+        int mr = Geometry(path).Mr;
+        return Math.Max(mr, MC / mr * mr);
+    }
+
     /// <summary>Computes rows <c>[r0, r1)</c> and columns <c>[c0, c1)</c> of C on the calling thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunBlock(in Job job, int r0, int r1, int c0, int c1)
     {
         (int mr, int nr) = Geometry(job.Path);
-        int mcMax = Math.Max(mr, MC / mr * mr);
+        int mcMax = RowBlock(job.Path);
         int ncMax = NcPanels * nr;
         // Equal depth blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): no short block paying a full tile store.
         // The split depends on k alone, so the order of additions is the same for every thread count.

@@ -283,6 +283,56 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void MultiplyCore_ClaimedChunks_SameBitsOnEveryThreadCount()
+    {
+        // A 64-byte aligned A of at most one row block is read in place, so a column split hands out chunks that the
+        // threads claim from both ends; where they meet depends on timing, never the bits. Float and double, with and
+        // without beta, several widths (an odd number of chunks, a partial last chunk, an edge panel).
+        var random = new Random(31);
+        int[][] shapes = [[128, 256, 784], [64, 137, 50], [96, 300, 33], [128, 128, 256]];
+        foreach (int[] s in shapes)
+        {
+            SameBitsWhenClaimed<float>(random, s[0], s[1], s[2]);
+            SameBitsWhenClaimed<double>(random, s[0], s[1], s[2]);
+        }
+    }
+
+    private static void SameBitsWhenClaimed<T>(Random random, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = AlignedArrays.Allocate<T>(m * k), b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
+        RandomArray<T>(random, m * k).CopyTo(a, 0);
+        foreach (GemmPath path in new[] { GemmPath.Avx512, GemmPath.Avx2 })
+        {
+            T[] single = (T[])c0.Clone();
+            Gemm.MultiplyCore(false, false, m, n, k, T.CreateChecked(0.5), a, m, b, k, T.One, single, m, path, 1);
+            foreach (int threads in new[] { 2, 3, 5 })
+            {
+                for (int repeat = 0; repeat < 3; repeat++)
+                {
+                    T[] parallel = (T[])c0.Clone();
+                    Gemm.MultiplyCore(false, false, m, n, k, T.CreateChecked(0.5), a, m, b, k, T.One, parallel, m, path, threads);
+                    parallel.Should().Equal(single, "{0}x{1}x{2} {3} on {4}, {5} threads", m, n, k, typeof(T).Name, path, threads);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public unsafe void ClaimsChunks_OnlyForOneRowBlockWithAReadInPlace()
+    {
+        float[] aligned = AlignedArrays.Allocate<float>(128 * 784 + 16);
+        fixed (float* pa = aligned)
+        {
+            var job = new PackedGemm<float>.Job { A = pa, M = 128, N = 256, K = 784, Lda = 128, Path = GemmPath.Avx512 };
+            ParallelGemm<float>.ClaimsChunks(job, 2, 22).Should().BeTrue("the forward product of a dense layer on an aligned batch");
+            ParallelGemm<float>.ClaimsChunks(job with { A = pa + 1 }, 2, 22).Should().BeFalse("A would be packed for every chunk");
+            ParallelGemm<float>.ClaimsChunks(job with { TransposeA = true }, 2, 22).Should().BeFalse("op(A) = A^T is packed");
+            ParallelGemm<float>.ClaimsChunks(job with { M = 256, Lda = 256 }, 2, 22).Should().BeFalse("two row blocks");
+            ParallelGemm<float>.ClaimsChunks(job, 2, 7).Should().BeFalse("fewer than two chunks per thread");
+        }
+    }
+
+    [Fact]
     public unsafe void ReadsBInPlace_OnlyForUntransposedBOnTheAvx512Path()
     {
         var job = new PackedGemm<float>.Job { K = 784, N = 256, Ldb = 784, Path = GemmPath.Avx512 };
