@@ -37,7 +37,7 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// columns, n = 128 in one of 8; m = 784 in float in an edge of one vector). Each element of C gets the same
     /// multiply-adds in the same order whichever tile computes it, so the bits do not change.
     /// </summary>
-    internal static delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> EdgeKernelAvx512(int rows, int columns) =>
+    private static delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> EdgeKernelAvx512(int rows, int columns) =>
         (rows > Vector512<T>.Count, columns) switch
         {
             (true, > 8) => &KernelAvx512,

@@ -158,7 +158,9 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                             else
                             {
                                 // On the AVX-512 path, a tile of only as many rows and columns as the edge needs.
-                                (job.Path == GemmPath.Avx512 ? EdgeKernelAvx512(mEdge, nEdge) : kernel)(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
+                                delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> edge =
+                                    job.Path == GemmPath.Avx512 ? EdgeKernelAvx512(mEdge, nEdge) : kernel;
+                                edge(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
                                 Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
                             }
                         }

@@ -286,8 +286,8 @@ public sealed class GemmTests
     public void MultiplyCore_ClaimedChunks_SameBitsOnEveryThreadCount()
     {
         // A 64-byte aligned A of at most one row block is read in place, so a column split hands out chunks that the
-        // threads claim from both ends; where they meet depends on timing, never the bits. Float and double, with and
-        // without beta, several widths (an odd number of chunks, a partial last chunk, an edge panel).
+        // threads claim from both ends; where they meet depends on timing, never the bits. Float and double, alpha 0.5 and
+        // beta 1, several widths (an odd number of chunks, a partial last chunk, an edge panel).
         var random = new Random(31);
         int[][] shapes = [[128, 256, 784], [64, 137, 50], [96, 300, 33], [128, 128, 256]];
         foreach (int[] s in shapes)
