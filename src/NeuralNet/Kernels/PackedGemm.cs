@@ -72,36 +72,22 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         (int mr, int nr) = Geometry(job.Path);
         int mcMax = RowBlock(job.Path);
         int ncMax = NcPanels * nr;
-        // Equal depth blocks (k = 784 gives 4 x 196, not 3 x 256 + 16): no short block paying a full tile store.
-        // The split depends on k alone, so the order of additions is the same for every thread count.
-        int kBlocks = (job.K + KC - 1) / KC;
-        int kcMax = (job.K + kBlocks - 1) / kBlocks;
+        int kcMax = DepthBlock(job.K);
         int mcNeed = Math.Min(mcMax, RoundUp(r1 - r0, mr));
         int ncNeed = Math.Min(ncMax, RoundUp(c1 - c0, nr));
         T* packA = Buffer(ref s_packA, mcNeed * kcMax);
         // Slack: a float B panel packed by 8-wide transposes writes two padding elements past its end.
         T* packB = Buffer(ref s_packB, ncNeed * kcMax + 8);
         T* tile = stackalloc T[mr * nr];
-        delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
-        {
-            GemmPath.Avx512 => &KernelAvx512,
-            GemmPath.Avx2 => &KernelAvx2,
-            _ => &KernelPortable,
-        };
-
         for (int jc = c0; jc < c1; jc += ncMax)
         {
             int nc = Math.Min(ncMax, c1 - jc);
             for (int pc = 0; pc < job.K; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, job.K - pc);
-                bool first = pc == 0;
-                bool readC = !first || !T.IsZero(job.Beta);
-                T scaleC = first ? job.Beta : T.One;
                 // One row block (m up to MC, e.g. a batch of 128): each B panel is packed just before the kernels
                 // use it and is still in L1 when they do, instead of packing all of B up front and reading it back.
                 bool panelByPanel = r1 - r0 <= mcMax;
-                bool bInPlace = panelByPanel && ReadsBInPlace(in job);
                 if (!panelByPanel)
                 {
                     PackB(in job, pc, kc, jc, nc, packB, nr);
@@ -109,62 +95,131 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
                 for (int ic = r0; ic < r1; ic += mcMax)
                 {
-                    int mc = Math.Min(mcMax, r1 - ic);
-                    bool inPlace = ReadsAInPlace(in job, ic, mc, pc, mr);
-                    if (!inPlace)
-                    {
-                        PackA(in job, ic, mc, pc, kc, packA, mr);
-                    }
+                    RowBlockKernels(in job, ic, Math.Min(mcMax, r1 - ic), pc, kc, jc, nc, packA, packB, tile, panelByPanel);
+                }
+            }
+        }
+    }
 
-                    // Panel ir of the block and the distance between its depth steps: packed, or where A stores it.
-                    T* aBlock = inPlace ? job.A + ic + (nint)pc * job.Lda : packA;
-                    nint aPanel = inPlace ? 1 : kc;
-                    nint aStep = inPlace ? job.Lda : mr;
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        int nEdge = Math.Min(nr, nc - jr);
-                        T* bPanel = packB + (nint)jr * kc;
-                        // A whole panel of a B read in place: its columns where B stores them (the edge panel, short
-                        // of NR columns, is packed with its zero padding).
-                        bool stored = bInPlace && nEdge == nr;
-                        if (stored)
-                        {
-                            bPanel = job.B + pc + (nint)(jc + jr) * job.Ldb;
-                        }
-                        else if (panelByPanel)
-                        {
-                            PackB(in job, pc, kc, jc + jr, nEdge, packB, nr);
-                            bPanel = packB;
-                        }
+    /// <summary>
+    /// Whether <see cref="PackWholeB"/> and <see cref="RunRows"/> can compute <paramref name="job"/>: one depth block and
+    /// one column block, so that every element of C is final after a single pass over its row block and rows can be
+    /// handed to threads in any order and any grouping without changing a bit.
+    /// </summary>
+    internal static bool FitsOneBPack(in Job job) =>
+        job.K <= KC && job.N <= NcPanels * Geometry(job.Path).Nr;
 
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int mEdge = Math.Min(mr, mc - ir);
-                            T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
-                            T* aTile = aBlock + ir * aPanel;
-                            if (stored && mEdge == mr)
-                            {
-                                KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, c, job.Ldc, job.Alpha, scaleC, readC);
-                            }
-                            else if (stored)
-                            {
-                                KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, tile, mr, T.One, T.Zero, false);
-                                Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
-                            }
-                            else if (mEdge == mr && nEdge == nr)
-                            {
-                                kernel(kc, aTile, aStep, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
-                            }
-                            else
-                            {
-                                // On the AVX-512 path, a tile of only as many rows and columns as the edge needs.
-                                delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> edge =
-                                    job.Path == GemmPath.Avx512 ? EdgeKernelAvx512(mEdge, nEdge) : kernel;
-                                edge(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
-                                Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
-                            }
-                        }
-                    }
+    /// <summary>
+    /// Packs all of op(B) (one depth block, one column block: <see cref="FitsOneBPack"/>) into this thread's buffer,
+    /// for any number of later <see cref="RunRows"/> calls on the same thread; returns the packed block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static T* PackWholeB(in Job job)
+    {
+        int nr = Geometry(job.Path).Nr;
+        T* packB = Buffer(ref s_packB, RoundUp(job.N, nr) * job.K + 8);
+        PackB(in job, 0, job.K, 0, job.N, packB, nr);
+        return packB;
+    }
+
+    /// <summary>
+    /// Computes rows <c>[r0, r1)</c> (at most one row block) and every column of C from the op(B) that
+    /// <see cref="PackWholeB"/> packed on this thread: the same multiply-adds in the same order as
+    /// <see cref="RunBlock"/>, so the bits do not depend on how rows are grouped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunRows(in Job job, int r0, int r1, T* packB)
+    {
+        (int mr, int nr) = Geometry(job.Path);
+        T* packA = Buffer(ref s_packA, Math.Min(RowBlock(job.Path), RoundUp(r1 - r0, mr)) * job.K);
+        T* tile = stackalloc T[mr * nr];
+        RowBlockKernels(in job, r0, r1 - r0, 0, job.K, 0, job.N, packA, packB, tile, panelByPanel: false);
+    }
+
+    /// <summary>
+    /// Depth of each block: equal blocks (k = 784 gives 4 x 196, not 3 x 256 + 16), so no short block pays a full tile
+    /// store. The split depends on k alone, so the order of additions is the same for every thread count.
+    /// </summary>
+    private static int DepthBlock(int k)
+    {
+        int kBlocks = (k + KC - 1) / KC;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    /// <summary>
+    /// The kernels of one row block: rows <c>[ic, ic+mc)</c> (<c>mc</c> at most <see cref="MC"/>), depth
+    /// <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c>. op(A) is packed into <paramref name="packA"/> unless read in
+    /// place; op(B) is packed panel by panel just before its use (<paramref name="panelByPanel"/>, or read in place
+    /// where <see cref="ReadsBInPlace"/>), else it was packed whole into <paramref name="packB"/> beforehand.
+    /// <paramref name="tile"/> holds an edge tile (MR x NR) before it is stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowBlockKernels(
+        in Job job, int ic, int mc, int pc, int kc, int jc, int nc, T* packA, T* packB, T* tile, bool panelByPanel)
+    {
+        (int mr, int nr) = Geometry(job.Path);
+        delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
+        {
+            GemmPath.Avx512 => &KernelAvx512,
+            GemmPath.Avx2 => &KernelAvx2,
+            _ => &KernelPortable,
+        };
+        bool first = pc == 0;
+        bool readC = !first || !T.IsZero(job.Beta);
+        T scaleC = first ? job.Beta : T.One;
+        bool bInPlace = panelByPanel && ReadsBInPlace(in job);
+        bool inPlace = ReadsAInPlace(in job, ic, mc, pc, mr);
+        if (!inPlace)
+        {
+            PackA(in job, ic, mc, pc, kc, packA, mr);
+        }
+
+        // Panel ir of the block and the distance between its depth steps: packed, or where A stores it.
+        T* aBlock = inPlace ? job.A + ic + (nint)pc * job.Lda : packA;
+        nint aPanel = inPlace ? 1 : kc;
+        nint aStep = inPlace ? job.Lda : mr;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nEdge = Math.Min(nr, nc - jr);
+            T* bPanel = packB + (nint)jr * kc;
+            // A whole panel of a B read in place: its columns where B stores them (the edge panel, short
+            // of NR columns, is packed with its zero padding).
+            bool stored = bInPlace && nEdge == nr;
+            if (stored)
+            {
+                bPanel = job.B + pc + (nint)(jc + jr) * job.Ldb;
+            }
+            else if (panelByPanel)
+            {
+                PackB(in job, pc, kc, jc + jr, nEdge, packB, nr);
+                bPanel = packB;
+            }
+
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int mEdge = Math.Min(mr, mc - ir);
+                T* c = job.C + (ic + ir) + (nint)(jc + jr) * job.Ldc;
+                T* aTile = aBlock + ir * aPanel;
+                if (stored && mEdge == mr)
+                {
+                    KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, c, job.Ldc, job.Alpha, scaleC, readC);
+                }
+                else if (stored)
+                {
+                    KernelAvx512BInPlace(kc, aTile, aStep, bPanel, job.Ldb, tile, mr, T.One, T.Zero, false);
+                    Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
+                }
+                else if (mEdge == mr && nEdge == nr)
+                {
+                    kernel(kc, aTile, aStep, bPanel, c, job.Ldc, job.Alpha, scaleC, readC);
+                }
+                else
+                {
+                    // On the AVX-512 path, a tile of only as many rows and columns as the edge needs.
+                    delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> edge =
+                        job.Path == GemmPath.Avx512 ? EdgeKernelAvx512(mEdge, nEdge) : kernel;
+                    edge(kc, aTile, aStep, bPanel, tile, mr, T.One, T.Zero, false);
+                    Store(tile, mr, c, job.Ldc, mEdge, nEdge, job.Alpha, job.Beta, first);
                 }
             }
         }

@@ -9,16 +9,22 @@ namespace NeuralNet.Kernels;
 /// <see cref="GemmEpilogue{T}"/> to its own block.
 /// </summary>
 /// <remarks>
-/// A column split whose rows fit one row block and whose A is read in place (a dense layer's forward product and its
-/// <c>dZ W^T</c> in training, where the batch buffers are aligned) is handed out in chunks of
-/// <see cref="ChunkPanels"/> panels instead of one fixed share per thread: the first thread claims chunks from the
-/// left, the last from the right and any others from the left, until none is left. On a shared machine one core is
-/// often slower than the other for a while, and a fixed share then leaves the faster one waiting (10 to 60 ms of a
-/// 290 ms epoch on the Zen 5 of docs/benchmarks.md); claimed from the two ends, each thread still keeps to its side
-/// of B from one call to the next. A chunk costs nothing extra only because nothing is packed per call: where A
-/// would be packed, every chunk would pack it again (1.43x slower in chunks of 24 columns, measured), so those
-/// products keep the fixed split. Every element of C gets the same multiply-adds in the same order whichever thread
-/// computes it, so the bits do not change.
+/// Two kinds of split are handed out in chunks claimed at run time instead of one fixed share per thread: the first
+/// thread claims chunks from the left (or top), the last from the right (or bottom) and any others from the left, until
+/// none is left. On a shared machine one core is often slower than the other for a while, and a fixed share then leaves
+/// the faster one waiting (10 to 60 ms of a 290 ms epoch on the Zen 5 of docs/benchmarks.md); claimed from the two ends,
+/// each thread still keeps to its side of the operands from one call to the next.
+/// <list type="bullet">
+/// <item>A column split whose rows fit one row block and whose A is read in place (a dense layer's forward product and
+/// its <c>dZ W^T</c> in training, where the batch buffers are aligned), in chunks of <see cref="ChunkPanels"/> panels.
+/// A chunk costs nothing extra only because nothing is packed per call: where A would be packed, every chunk would
+/// pack it again (1.43x slower in chunks of 24 columns, measured), so those products keep the fixed split.</item>
+/// <item>A row split of one depth block and one column block (a dense layer's weight gradient <c>X^T dZ</c> on a batch
+/// of up to 256 rows), in chunks of <see cref="RowChunkPanels"/> panels: each thread packs all of op(B) once and then
+/// packs only the rows of op(A) it claims, which it would pack anyway.</item>
+/// </list>
+/// Every element of C gets the same multiply-adds in the same order whichever thread computes it, so the bits do not
+/// change.
 /// </remarks>
 internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -27,8 +33,11 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
 
     [ThreadStatic] private static ParallelGemm<T>? s_instance;
 
-    /// <summary>Panels per claimed chunk (see the remarks).</summary>
+    /// <summary>Panels per claimed chunk of a column split (see the remarks).</summary>
     private const int ChunkPanels = 2;
+
+    /// <summary>Panels per claimed chunk of a row split (see the remarks).</summary>
+    private const int RowChunkPanels = 2;
 
     private PackedGemm<T>.Job _job;
     private bool _splitColumns;
@@ -63,8 +72,9 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         self._panels = panels;
         self._panelSize = panelSize;
         self._parts = parts;
-        self._claim = splitColumns && ClaimsChunks(in job, parts, panels);
-        self._unclaimed = (long)((panels + ChunkPanels - 1) / ChunkPanels) << 32;
+        self._claim = splitColumns ? ClaimsChunks(in job, parts, panels) : ClaimsRowChunks(in job, parts, panels);
+        int chunkPanels = splitColumns ? ChunkPanels : RowChunkPanels;
+        self._unclaimed = (long)((panels + chunkPanels - 1) / chunkPanels) << 32;
         if (!GemmWorkers.TryRun(self, parts))
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
@@ -78,12 +88,25 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         panels >= 2 * ChunkPanels * parts && job.M <= PackedGemm<T>.RowBlock(job.Path)
         && PackedGemm<T>.ReadsAInPlace(in job, 0, job.M, 0, PackedGemm<T>.Geometry(job.Path).Mr);
 
+    /// <summary>Whether a row split of <paramref name="job"/> over <paramref name="parts"/> threads is handed out in
+    /// claimed chunks (see the remarks): at least two chunks per thread, one depth block and one column block.</summary>
+    internal static bool ClaimsRowChunks(in PackedGemm<T>.Job job, int parts, int panels) =>
+        panels >= 2 * RowChunkPanels * parts && PackedGemm<T>.FitsOneBPack(in job);
+
     /// <inheritdoc />
     public void Run(int part)
     {
         if (_claim)
         {
-            RunClaimed(fromRight: part == _parts - 1);
+            if (_splitColumns)
+            {
+                RunClaimed(fromRight: part == _parts - 1);
+            }
+            else
+            {
+                RunClaimedRows(fromRight: part == _parts - 1);
+            }
+
             return;
         }
 
@@ -114,6 +137,20 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
             int c0 = chunk * chunkColumns, c1 = Math.Min(c0 + chunkColumns, job.N);
             PackedGemm<T>.RunBlock(in job, 0, job.M, c0, c1);
             job.Epilogue.Apply(job.C, job.Ldc, 0, job.M, c0, c1);
+        }
+    }
+
+    /// <summary>Packs op(B) once, then computes chunks of rows until none is left, claiming them from the bottom or the top.</summary>
+    private void RunClaimedRows(bool fromRight)
+    {
+        PackedGemm<T>.Job job = _job;
+        T* packB = PackedGemm<T>.PackWholeB(in job);
+        int chunkRows = RowChunkPanels * _panelSize;
+        for (int chunk = Claim(fromRight); chunk >= 0; chunk = Claim(fromRight))
+        {
+            int r0 = chunk * chunkRows, r1 = Math.Min(r0 + chunkRows, job.M);
+            PackedGemm<T>.RunRows(in job, r0, r1, packB);
+            job.Epilogue.Apply(job.C, job.Ldc, r0, r1, 0, job.N);
         }
     }
 

@@ -318,6 +318,60 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void MultiplyCore_ClaimedRowChunks_SameBitsOnEveryThreadCount()
+    {
+        // A row split of one depth block and one column block packs op(B) once per thread and hands out chunks of rows
+        // claimed from both ends; where the threads meet depends on timing, never the bits. The weight-gradient shapes of
+        // the reference network (op(A) = X^T), a partial last chunk with an edge panel, both transposes, beta 0 and 1.
+        var random = new Random(37);
+        int[][] shapes = [[784, 256, 128], [256, 128, 128], [333, 50, 97], [600, 40, 200]];
+        foreach (int[] s in shapes)
+        {
+            foreach ((bool ta, bool tb) in new[] { (true, false), (false, true), (false, false) })
+            {
+                SameBitsWhenRowsClaimed<float>(random, s[0], s[1], s[2], ta, tb);
+                SameBitsWhenRowsClaimed<double>(random, s[0], s[1], s[2], ta, tb);
+            }
+        }
+    }
+
+    private static void SameBitsWhenRowsClaimed<T>(Random random, int m, int n, int k, bool transposeA, bool transposeB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = RandomArray<T>(random, m * k), b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
+        int lda = transposeA ? k : m, ldb = transposeB ? n : k;
+        foreach (GemmPath path in new[] { GemmPath.Avx512, GemmPath.Avx2 })
+        {
+            foreach (T beta in new[] { T.Zero, T.One })
+            {
+                T[] single = (T[])c0.Clone();
+                Gemm.MultiplyCore(transposeA, transposeB, m, n, k, T.CreateChecked(0.5), a, lda, b, ldb, beta, single, m, path, 1);
+                foreach (int threads in new[] { 2, 3 })
+                {
+                    for (int repeat = 0; repeat < 3; repeat++)
+                    {
+                        T[] parallel = (T[])c0.Clone();
+                        Gemm.MultiplyCore(transposeA, transposeB, m, n, k, T.CreateChecked(0.5), a, lda, b, ldb, beta, parallel, m, path, threads);
+                        parallel.Should().Equal(single, "{0}x{1}x{2} ({3}{4}) {5} on {6}, {7} threads, beta {8}",
+                            m, n, k, transposeA ? "A^T " : "", transposeB ? "B^T" : "", typeof(T).Name, path, threads, beta);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ClaimsRowChunks_OnlyForOneDepthBlockAndOneColumnBlock()
+    {
+        var job = new PackedGemm<float>.Job { M = 784, N = 256, K = 128, TransposeA = true, Path = GemmPath.Avx512 };
+        ParallelGemm<float>.ClaimsRowChunks(job, 2, 25).Should().BeTrue("the first layer's weight gradient on a batch of 128");
+        ParallelGemm<float>.ClaimsRowChunks(job with { K = 256 }, 2, 25).Should().BeTrue("a batch of 256 is one depth block");
+        ParallelGemm<float>.ClaimsRowChunks(job with { K = 257 }, 2, 25).Should().BeFalse("two depth blocks would race on C");
+        ParallelGemm<float>.ClaimsRowChunks(job with { N = 5000 }, 2, 25).Should().BeFalse("two column blocks");
+        ParallelGemm<float>.ClaimsRowChunks(job, 2, 7).Should().BeFalse("fewer than two chunks per thread");
+    }
+
+    [Fact]
     public unsafe void ClaimsChunks_OnlyForOneRowBlockWithAReadInPlace()
     {
         float[] aligned = AlignedArrays.Allocate<float>(128 * 784 + 16);
