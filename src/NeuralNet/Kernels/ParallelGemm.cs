@@ -16,13 +16,16 @@ namespace NeuralNet.Kernels;
 /// each thread still keeps to its side of the operands from one call to the next.
 /// <list type="bullet">
 /// <item>A column split whose rows fit one row block and whose A is read in place (a dense layer's forward product and
-/// its <c>dZ W^T</c> in training, where the batch buffers are aligned), in chunks of <see cref="ChunkPanels"/> panels.
+/// its <c>dZ W^T</c> in training, where the batch buffers are aligned).
 /// A chunk costs nothing extra only because nothing is packed per call: where A would be packed, every chunk would
 /// pack it again (1.43x slower in chunks of 24 columns, measured), so those products keep the fixed split.</item>
 /// <item>A row split of one depth block and one column block (a dense layer's weight gradient <c>X^T dZ</c> on a batch
-/// of up to 256 rows), in chunks of <see cref="RowChunkPanels"/> panels: each thread packs all of op(B) once and then
-/// packs only the rows of op(A) it claims, which it would pack anyway.</item>
+/// of up to 256 rows): each thread packs all of op(B) once and then packs only the rows of op(A) it claims, which it
+/// would pack anyway.</item>
 /// </list>
+/// A chunk is <see cref="ChunkPanels"/> panel (12 columns or 32 float rows on the AVX-512 path), so a thread that runs
+/// out of chunks waits at most one panel's time for the other; chunks of two panels made one-epoch fits 1.04-1.07x
+/// slower on the Zen 5 (docs/benchmarks.md).
 /// Every element of C gets the same multiply-adds in the same order whichever thread computes it, so the bits do not
 /// change.
 /// </remarks>
@@ -33,11 +36,8 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
 
     [ThreadStatic] private static ParallelGemm<T>? s_instance;
 
-    /// <summary>Panels per claimed chunk of a column split (see the remarks).</summary>
-    private const int ChunkPanels = 2;
-
-    /// <summary>Panels per claimed chunk of a row split (see the remarks).</summary>
-    private const int RowChunkPanels = 2;
+    /// <summary>Panels per claimed chunk (see the remarks).</summary>
+    private const int ChunkPanels = 1;
 
     private PackedGemm<T>.Job _job;
     private bool _splitColumns;
@@ -73,8 +73,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         self._panelSize = panelSize;
         self._parts = parts;
         self._claim = splitColumns ? ClaimsChunks(in job, parts, panels) : ClaimsRowChunks(in job, parts, panels);
-        int chunkPanels = splitColumns ? ChunkPanels : RowChunkPanels;
-        self._unclaimed = (long)((panels + chunkPanels - 1) / chunkPanels) << 32;
+        self._unclaimed = (long)((panels + ChunkPanels - 1) / ChunkPanels) << 32;
         if (!GemmWorkers.TryRun(self, parts))
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
@@ -91,7 +90,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
     /// <summary>Whether a row split of <paramref name="job"/> over <paramref name="parts"/> threads is handed out in
     /// claimed chunks (see the remarks): at least two chunks per thread, one depth block and one column block.</summary>
     internal static bool ClaimsRowChunks(in PackedGemm<T>.Job job, int parts, int panels) =>
-        panels >= 2 * RowChunkPanels * parts && PackedGemm<T>.FitsOneBPack(in job);
+        panels >= 2 * ChunkPanels * parts && PackedGemm<T>.FitsOneBPack(in job);
 
     /// <inheritdoc />
     public void Run(int part)
@@ -145,7 +144,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
     {
         PackedGemm<T>.Job job = _job;
         T* packB = PackedGemm<T>.PackWholeB(in job);
-        int chunkRows = RowChunkPanels * _panelSize;
+        int chunkRows = ChunkPanels * _panelSize;
         for (int chunk = Claim(fromRight); chunk >= 0; chunk = Claim(fromRight))
         {
             int r0 = chunk * chunkRows, r1 = Math.Min(r0 + chunkRows, job.M);

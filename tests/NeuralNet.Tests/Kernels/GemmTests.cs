@@ -368,7 +368,7 @@ public sealed class GemmTests
         ParallelGemm<float>.ClaimsRowChunks(job with { K = 256 }, 2, 25).Should().BeTrue("a batch of 256 is one depth block");
         ParallelGemm<float>.ClaimsRowChunks(job with { K = 257 }, 2, 25).Should().BeFalse("two depth blocks would race on C");
         ParallelGemm<float>.ClaimsRowChunks(job with { N = 5000 }, 2, 25).Should().BeFalse("two column blocks");
-        ParallelGemm<float>.ClaimsRowChunks(job, 2, 7).Should().BeFalse("fewer than two chunks per thread");
+        ParallelGemm<float>.ClaimsRowChunks(job, 2, 3).Should().BeFalse("fewer than two chunks per thread");
     }
 
     [Fact]
@@ -382,7 +382,7 @@ public sealed class GemmTests
             ParallelGemm<float>.ClaimsChunks(job with { A = pa + 1 }, 2, 22).Should().BeFalse("A would be packed for every chunk");
             ParallelGemm<float>.ClaimsChunks(job with { TransposeA = true }, 2, 22).Should().BeFalse("op(A) = A^T is packed");
             ParallelGemm<float>.ClaimsChunks(job with { M = 256, Lda = 256 }, 2, 22).Should().BeFalse("two row blocks");
-            ParallelGemm<float>.ClaimsChunks(job, 2, 7).Should().BeFalse("fewer than two chunks per thread");
+            ParallelGemm<float>.ClaimsChunks(job, 2, 3).Should().BeFalse("fewer than two chunks per thread");
         }
     }
 
