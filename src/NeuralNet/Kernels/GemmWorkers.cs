@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NeuralNet.Kernels;
 
 /// <summary>A piece of work split into numbered parts; part 0 runs on the caller, the others on the workers.</summary>
@@ -8,22 +10,33 @@ internal interface IGemmWork
 
 /// <summary>
 /// A small pool of dedicated threads for the GEMM. Parallel.For would allocate per call; these threads wait on
-/// their own events and are signalled without allocation, so a training step stays allocation-free. A waiting
-/// worker spins briefly before it sleeps: the products of a training step come microseconds apart, and waking a
-/// sleeping thread costs tens of microseconds, a sizeable share of a 0.3 ms product.
+/// their own counters and events and are signalled without allocation, so a training step stays allocation-free.
 /// One parallel product runs at a time; a caller that finds the pool busy runs its product on its own thread
 /// (the results are the same either way).
+/// <para>
+/// A waiting thread (a worker between dispatches, the caller waiting for the workers) first watches a counter with
+/// <c>pause</c> instructions alone (<see cref="Thread.SpinWait"/>) for up to <see cref="HotSpinMicroseconds"/>, then
+/// spins the runtime's way, which yields the core, and finally blocks. The products of a training step come
+/// microseconds apart, but a <c>sched_yield</c> on a virtual machine is a system call through the hypervisor, and a
+/// worker inside one when its work arrives starts late: with the runtime's spinning alone, one-epoch fits on the Zen 5
+/// of docs/benchmarks.md took 1.03-1.05x as long and the dense forward 1.08x.
+/// </para>
 /// </summary>
 internal static class GemmWorkers
 {
     private static readonly object Gate = new();
-    private static readonly List<ManualResetEventSlim> Starts = [];
+    private static readonly List<Worker> Workers = [];
 
-    /// <summary>Spin iterations before a waiting worker blocks (ManualResetEventSlim caps it at 2047).</summary>
+    /// <summary>Spin iterations before a waiting worker blocks, after the hot spin (ManualResetEventSlim caps it at 2047).</summary>
     private const int SpinCount = 2000;
 
     /// <summary>Spin iterations of the caller waiting for the other parts before it blocks (see <see cref="AwaitWorkers"/>).</summary>
     private const int DoneSpinCount = 20_000;
+
+    /// <summary>How long a waiting thread spins on <c>pause</c> alone before it starts yielding the core.</summary>
+    private const int HotSpinMicroseconds = 100;
+
+    private static readonly long HotSpinTicks = Math.Max(1, Stopwatch.Frequency * HotSpinMicroseconds / 1_000_000);
     private static readonly CountdownEvent Done = new(0);
     private static IGemmWork? s_work;
     private static Exception? s_error;
@@ -38,17 +51,11 @@ internal static class GemmWorkers
 
         try
         {
-            while (Starts.Count < parts - 1)
+            while (Workers.Count < parts - 1)
             {
-                var start = new ManualResetEventSlim(false, SpinCount);
-                int index = Starts.Count;
-                Starts.Add(start);
-                var thread = new Thread(() => WorkerLoop(start, index + 1))
-                {
-                    IsBackground = true,
-                    Name = $"NeuralNet GEMM worker {index + 1}",
-                };
-                thread.Start();
+                var worker = new Worker(Workers.Count + 1);
+                Workers.Add(worker);
+                new Thread(worker.Loop) { IsBackground = true, Name = $"NeuralNet GEMM worker {worker.Part}" }.Start();
             }
 
             s_work = work;
@@ -56,7 +63,7 @@ internal static class GemmWorkers
             Done.Reset(parts - 1);
             for (int i = 0; i < parts - 1; i++)
             {
-                Starts[i].Set();
+                Workers[i].Dispatch();
             }
 
             Exception? own = null;
@@ -86,13 +93,19 @@ internal static class GemmWorkers
     }
 
     /// <summary>
-    /// Waits for the other parts. The caller spins (yielding, never sleeping) before it blocks: the parts are balanced,
-    /// so the others finish within microseconds of part 0, while a blocked caller is woken only after a futex wake-up,
-    /// which costs tens of microseconds and more on a virtual machine (2-4% of a 256-128 epoch on a Zen 3 VM, see
-    /// docs/benchmarks.md, "Zen 3 figures").
+    /// Waits for the other parts. The caller spins (on <c>pause</c>, then yielding, never sleeping) before it blocks: the
+    /// parts are balanced, so the others finish within microseconds of part 0, while a blocked caller is woken only after
+    /// a futex wake-up, which costs tens of microseconds and more on a virtual machine (2-4% of a 256-128 epoch on a Zen 3
+    /// VM, see docs/benchmarks.md, "Zen 3 figures").
     /// </summary>
     private static void AwaitWorkers()
     {
+        long start = Stopwatch.GetTimestamp();
+        while (!Done.IsSet && Stopwatch.GetTimestamp() - start < HotSpinTicks)
+        {
+            Thread.SpinWait(8);
+        }
+
         SpinWait spinner = default;
         for (int i = 0; i < DoneSpinCount && !Done.IsSet; i++)
         {
@@ -102,25 +115,71 @@ internal static class GemmWorkers
         Done.Wait();
     }
 
-    private static void WorkerLoop(ManualResetEventSlim start, int part)
+    /// <summary>One worker thread: it runs part <see cref="Part"/> of each dispatch counted in its own counter.</summary>
+    private sealed class Worker(int part)
     {
-        while (true)
-        {
-            start.Wait();
+        private readonly ManualResetEventSlim _start = new(false, SpinCount);
 
-            // Reset before signalling Done: the caller sets the event again only after Done completes.
-            start.Reset();
-            try
+        /// <summary>Dispatches handed to this worker; written by the caller only (under the gate).</summary>
+        private int _dispatches;
+
+        public int Part { get; } = part;
+
+        /// <summary>Hands the current work to this worker: counts it, then sets the event for a worker that may be
+        /// blocked (Set costs a system call only when a thread waits on it).</summary>
+        public void Dispatch()
+        {
+            Interlocked.Increment(ref _dispatches);
+            _start.Set();
+        }
+
+        public void Loop()
+        {
+            // The caller waits for each dispatch to finish before the next, so the counter is at most one ahead.
+            int done = 0;
+            while (true)
             {
-                s_work!.Run(part);
+                AwaitDispatch(done);
+                done++;
+                try
+                {
+                    s_work!.Run(Part);
+                }
+                catch (Exception e)
+                {
+                    s_error = e;
+                }
+                finally
+                {
+                    Done.Signal();
+                }
             }
-            catch (Exception e)
+        }
+
+        /// <summary>Returns once the counter has passed <paramref name="done"/>: spinning on <c>pause</c> for up to
+        /// <see cref="HotSpinTicks"/>, then on the event (which spins, yields and blocks).</summary>
+        private void AwaitDispatch(int done)
+        {
+            long began = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _dispatches) == done)
             {
-                s_error = e;
-            }
-            finally
-            {
-                Done.Signal();
+                if (Stopwatch.GetTimestamp() - began >= HotSpinTicks)
+                {
+                    // Reset, then look again, then wait: a dispatch after the look sets the event, and one before it
+                    // raised the counter first (Reset is an interlocked operation, so the look cannot move before it).
+                    while (true)
+                    {
+                        _start.Reset();
+                        if (Volatile.Read(ref _dispatches) != done)
+                        {
+                            return;
+                        }
+
+                        _start.Wait();
+                    }
+                }
+
+                Thread.SpinWait(8);
             }
         }
     }
