@@ -8,7 +8,8 @@ namespace NeuralNet.Kernels;
 /// What a product does to C once a block of it is final: <c>C[i, j] += bias[j]</c>, then, when asked,
 /// <c>R[i, j] = max(C[i, j], 0)</c> into a matrix R with C's leading dimension (R may be C itself); or, for an input
 /// gradient flowing into a ReLU layer, <c>C[i, j] = Z[i, j] &gt; 0 ? C[i, j] : 0</c> with that layer's pre-activations Z
-/// (<see cref="ReLU"/>'s backward pass, in place). Each thread of a
+/// (<see cref="ReLU"/>'s backward pass, in place); or, for a weight gradient <c>X^T dZ</c>, the bias gradient
+/// <c>sums[j] = Σ_b dZ[b, j]</c> of the same columns (<see cref="ColumnSums"/>). Each thread of a
 /// split product applies it to its own block straight after computing it, while the block is in its cache, instead of
 /// the caller making two more passes over C alone while the other threads wait. The operations are those of the
 /// separate passes (<c>TensorPrimitives.Add</c> of a scalar, <c>TensorPrimitives.Max</c> with 0, IEEE semantics: NaN
@@ -20,6 +21,9 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
     private readonly T* _bias;
     private readonly T* _rectified;
     private readonly T* _mask;
+    private readonly T* _sumSource;
+    private readonly T* _sums;
+    private readonly int _sumRows;
 
     /// <param name="bias">One value per column of C, or null for none.</param>
     /// <param name="rectified">Where <c>max(C, 0)</c> goes (C's leading dimension), or null for none.</param>
@@ -35,8 +39,25 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
     /// with <paramref name="z"/> null, the empty epilogue.</summary>
     public static GemmEpilogue<T> ReluMask(T* z) => new(z);
 
+    private GemmEpilogue(T* source, int rows, T* sums)
+    {
+        _sumSource = source;
+        _sumRows = rows;
+        _sums = sums;
+    }
+
+    /// <summary>
+    /// <c>sums[j] = TensorPrimitives.Sum(source[j*rows .. (j+1)*rows))</c> for the columns j of each block of C that
+    /// holds C's row 0 (each column of C is in exactly one such block however the product is split): the bias gradient
+    /// <c>Σ_b dZ[b, j]</c> of a dense layer, with <paramref name="source"/> its <c>dZ</c> (<c>[rows x columns of C]</c>,
+    /// column-major), summed by whichever thread finishes those columns of <c>dW = X^T dZ</c> instead of by the caller
+    /// afterwards while the other threads wait. C itself is not changed; the sums are those of
+    /// <c>TensorPrimitives.Sum</c> on each column, so the bits do not depend on the split.
+    /// </summary>
+    public static GemmEpilogue<T> ColumnSums(T* source, int rows, T* sums) => new(source, rows, sums);
+
     /// <summary>Whether there is nothing to do.</summary>
-    public bool IsEmpty => _bias == null && _rectified == null && _mask == null;
+    public bool IsEmpty => _bias == null && _rectified == null && _mask == null && _sums == null;
 
     /// <summary>Applies the epilogue to rows <c>[r0, r1)</c>, columns <c>[c0, c1)</c> of C.</summary>
     public void Apply(T* c, int ldc, int r0, int r1, int c0, int c1)
@@ -44,6 +65,19 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
         int rows = r1 - r0;
         if (IsEmpty || rows <= 0 || c1 <= c0)
         {
+            return;
+        }
+
+        if (_sums != null)
+        {
+            if (r0 == 0)
+            {
+                for (int j = c0; j < c1; j++)
+                {
+                    _sums[j] = TensorPrimitives.Sum(new ReadOnlySpan<T>(_sumSource + (nint)j * _sumRows, _sumRows));
+                }
+            }
+
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
@@ -160,14 +159,12 @@ public sealed class DenseLayer<T> : Layer<T>, IFusedOutputLayer<T> where T : unm
     {
         int inSize = InputSize, outSize = OutputSize;
 
-        // dW[i, j] = sum over batch of x[b, i] * dZ[b, j]
-        Gemm.Multiply(true, false, inSize, outSize, batchSize, T.One, input, batchSize, dz, batchSize, T.Zero, _weights.Gradient, inSize);
-
-        // db[j] = sum over batch of dZ[b, j]; column j of dZ is contiguous.
-        Span<T> db = _bias.Gradient;
-        for (int j = 0; j < outSize; j++)
+        // dW[i, j] = sum over batch of x[b, i] * dZ[b, j]; db[j] = sum over batch of dZ[b, j] (column j of dZ is
+        // contiguous) in the product's epilogue, by the thread that finishes column j of dW's first rows.
+        Gemm.Validate(true, false, inSize, outSize, batchSize, input.Length, batchSize, dz.Length, batchSize, _weights.Gradient.Length, inSize);
+        fixed (T* pdz = dz, pdb = _bias.Gradient)
         {
-            db[j] = TensorPrimitives.Sum(dz.Slice(j * batchSize, batchSize));
+            Gemm.MultiplyCore(true, false, inSize, outSize, batchSize, T.One, input, batchSize, dz, batchSize, T.Zero, _weights.Gradient, inSize, GemmPath.Auto, Gemm.MaxDegreeOfParallelism, GemmEpilogue<T>.ColumnSums(pdz, batchSize, pdb));
         }
 
         if (inputGradient.IsEmpty)

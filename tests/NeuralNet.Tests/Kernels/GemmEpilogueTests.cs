@@ -81,6 +81,46 @@ public sealed unsafe class GemmEpilogueTests
         withBias.Should().Contain(v => v < 0, "no rectifier was asked for");
     }
 
+    public static TheoryData<int, int, int> GradientShapes() => new()
+    {
+        { 784, 256, 128 },  // the first layer's weight gradient at batch 128: rows claimed in chunks
+        { 256, 128, 128 },  // the second layer's: rows claimed in chunks
+        { 128, 10, 128 },   // the output layer's: one thread
+        { 700, 60, 300 },   // two depth blocks: fixed row halves
+        { 40, 300, 64 },    // wider than tall: split by columns
+        { 5, 3, 4 },        // tiny: the reference loop
+        { 50, 1, 70 },      // one column
+    };
+
+    [Theory]
+    [MemberData(nameof(GradientShapes))]
+    public void ColumnSums_EqualTensorPrimitivesSumPerColumn_AndLeaveTheProductAsIs(int inputs, int units, int batch)
+    {
+        // dW = X^T dZ with db = Σ_b dZ[b, j] in the epilogue: every column summed exactly once, by whichever thread
+        // holds that column of dW's first rows, with TensorPrimitives.Sum's bits; dW as without the epilogue.
+        var random = new Random(inputs * 31 + units * 7 + batch);
+        float[] x = Values(batch * inputs, random), dz = Values(batch * units, random);
+        dz[3] = float.NaN;
+        float[] expectedW = new float[inputs * units], expectedB = new float[units];
+        Gemm.MultiplyCore(true, false, inputs, units, batch, 1f, x, batch, dz, batch, 0f, expectedW, inputs, GemmPath.Auto, 1);
+        for (int j = 0; j < units; j++)
+        {
+            expectedB[j] = TensorPrimitives.Sum(dz.AsSpan(j * batch, batch));
+        }
+
+        foreach (int threads in new[] { 1, 2, 3, 5 })
+        {
+            float[] w = Values(inputs * units, random), db = Values(units, random);
+            fixed (float* pdz = dz, pdb = db)
+            {
+                Gemm.MultiplyCore(true, false, inputs, units, batch, 1f, x, batch, dz, batch, 0f, w, inputs, GemmPath.Auto, threads, GemmEpilogue<float>.ColumnSums(pdz, batch, pdb));
+            }
+
+            Bits(w).Should().Equal(Bits(expectedW), $"dW on {threads} thread(s)");
+            Bits(db).Should().Equal(Bits(expectedB), $"db on {threads} thread(s)");
+        }
+    }
+
     private static float[] Values(int length, Random random)
     {
         var values = new float[length];
