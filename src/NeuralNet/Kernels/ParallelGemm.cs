@@ -45,10 +45,9 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
     private int _panelSize;
     private int _parts;
 
-    /// <summary>Whether the threads claim chunks; the chunks not yet claimed are then <c>[front, back)</c>, kept as
-    /// <c>front | back &lt;&lt; 32</c> so that one compare-and-swap claims a chunk from either end.</summary>
+    /// <summary>Whether the threads claim chunks (see the remarks), and the chunks not yet claimed.</summary>
     private bool _claim;
-    private long _unclaimed;
+    private ChunkClaims _chunks;
 
     /// <summary>Runs the packed GEMM on up to <paramref name="threads"/> threads.</summary>
     public static void Run(in PackedGemm<T>.Job job, int threads)
@@ -73,7 +72,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         self._panelSize = panelSize;
         self._parts = parts;
         self._claim = splitColumns ? ClaimsChunks(in job, parts, panels) : ClaimsRowChunks(in job, parts, panels);
-        self._unclaimed = (long)((panels + ChunkPanels - 1) / ChunkPanels) << 32;
+        self._chunks.Reset((panels + ChunkPanels - 1) / ChunkPanels);
         if (!GemmWorkers.TryRun(self, parts))
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
@@ -131,7 +130,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         // from a line the other thread keeps taking away.
         PackedGemm<T>.Job job = _job;
         int chunkColumns = ChunkPanels * _panelSize;
-        for (int chunk = Claim(fromRight); chunk >= 0; chunk = Claim(fromRight))
+        for (int chunk = _chunks.Claim(fromRight); chunk >= 0; chunk = _chunks.Claim(fromRight))
         {
             int c0 = chunk * chunkColumns, c1 = Math.Min(c0 + chunkColumns, job.N);
             PackedGemm<T>.RunBlock(in job, 0, job.M, c0, c1);
@@ -145,31 +144,11 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         PackedGemm<T>.Job job = _job;
         T* packB = PackedGemm<T>.PackWholeB(in job);
         int chunkRows = ChunkPanels * _panelSize;
-        for (int chunk = Claim(fromRight); chunk >= 0; chunk = Claim(fromRight))
+        for (int chunk = _chunks.Claim(fromRight); chunk >= 0; chunk = _chunks.Claim(fromRight))
         {
             int r0 = chunk * chunkRows, r1 = Math.Min(r0 + chunkRows, job.M);
             PackedGemm<T>.RunRows(in job, r0, r1, packB);
             job.Epilogue.Apply(job.C, job.Ldc, r0, r1, 0, job.N);
-        }
-    }
-
-    /// <summary>The next unclaimed chunk from the right or the left end, or -1 when none is left.</summary>
-    private int Claim(bool fromRight)
-    {
-        while (true)
-        {
-            long state = Volatile.Read(ref _unclaimed);
-            int front = (int)state, back = (int)(state >> 32);
-            if (front >= back)
-            {
-                return -1;
-            }
-
-            long next = fromRight ? (uint)front | ((long)(back - 1) << 32) : (uint)(front + 1) | ((long)back << 32);
-            if (Interlocked.CompareExchange(ref _unclaimed, next, state) == state)
-            {
-                return fromRight ? back - 1 : front;
-            }
         }
     }
 }
