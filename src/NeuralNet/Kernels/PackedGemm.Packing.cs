@@ -9,13 +9,13 @@ namespace NeuralNet.Kernels;
 // Packing of op(A) and op(B) into the panels the micro-kernels stream.
 internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Columns of A ahead of the one being packed whose lines are requested.</summary>
+    private const int PrefetchDistance = 12;
+
     /// <summary>
     /// Packs rows <c>[ic, ic+mc)</c>, depth <c>[pc, pc+kc)</c> of op(A) into <c>MR</c>-row panels: panel <c>q</c>
     /// holds <c>op(A)[ic + q*MR + i, pc + p]</c> at <c>q*MR*kc + p*MR + i</c>, zero beyond the last row.
     /// </summary>
-    /// <summary>Columns of A ahead of the one being packed whose lines are requested.</summary>
-    private const int PrefetchDistance = 12;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Job job, int ic, int mc, int pc, int kc, T* dst, int mr)
     {
