@@ -34,6 +34,11 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
     /// <summary>Below this many multiply-adds per thread, waking another thread costs more than it saves.</summary>
     internal const long MinMultiplyAddsPerThread = 1L << 19;
 
+    /// <summary>The same while the workers are still spinning after the last dispatch
+    /// (<see cref="GemmWorkers.WorkersSpinning"/>): the output layer's products of a training step (164K multiply-adds
+    /// at batch 128) then use both cores.</summary>
+    internal const long MinMultiplyAddsPerSpinningThread = 1L << 16;
+
     [ThreadStatic] private static ParallelGemm<T>? s_instance;
 
     /// <summary>Panels per claimed chunk (see the remarks).</summary>
@@ -57,7 +62,9 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         int panelSize = splitColumns ? nr : mr;
         int panels = ((splitColumns ? job.N : job.M) + panelSize - 1) / panelSize;
         long work = (long)job.M * job.N * job.K;
-        int parts = (int)Math.Min(Math.Min(threads, panels), Math.Max(1, work / MinMultiplyAddsPerThread));
+        long minWork = work < threads * MinMultiplyAddsPerThread && GemmWorkers.WorkersSpinning
+            ? MinMultiplyAddsPerSpinningThread : MinMultiplyAddsPerThread;
+        int parts = (int)Math.Min(Math.Min(threads, panels), Math.Max(1, work / minWork));
         if (parts <= 1)
         {
             PackedGemm<T>.RunBlock(in job, 0, job.M, 0, job.N);
