@@ -39,7 +39,7 @@ public sealed class GemmWorkersSpinTests
         // The output layer's weight gradient at batch 128 (128 x 10 from 128 rows, 164K multiply-adds): one thread when
         // the workers are asleep, two right after a dispatch. Either way the same bits.
         var random = new Random(41);
-        float[] a = Values(128 * 128, random), b = Values(128 * 10, random);
+        float[] a = GemmTests.RandomArray<float>(random, 128 * 128), b = GemmTests.RandomArray<float>(random, 128 * 10);
         float[] single = new float[128 * 10];
         Gemm.MultiplyCore(true, false, 128, 10, 128, 1f, a, 128, b, 128, 0f, single, 128, GemmPath.Auto, 1);
         for (int repeat = 0; repeat < 20; repeat++)
@@ -49,16 +49,5 @@ public sealed class GemmWorkersSpinTests
             Gemm.MultiplyCore(true, false, 128, 10, 128, 1f, a, 128, b, 128, 0f, split, 128, GemmPath.Auto, 2);
             split.Should().Equal(single, "repeat {0}", repeat);
         }
-    }
-
-    private static float[] Values(int length, Random random)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)(random.NextDouble() * 2 - 1);
-        }
-
-        return values;
     }
 }
