@@ -197,23 +197,25 @@ public sealed class GemmTests
             foreach (bool transposeB in new[] { false, true })
             {
                 // A on a 64-byte boundary (read in place), and the same values one element further on (packed).
-                float[] aligned = AlignedArrays.Allocate<float>(lda * k + 16);
-                float[] shifted = new float[lda * k + 1];
-                for (int i = 0; i < lda * k; i++)
+                float[] values = new float[lda * k];
+                for (int i = 0; i < values.Length; i++)
                 {
-                    aligned[i] = shifted[i + 1] = (float)(random.NextDouble() - 0.5);
+                    values[i] = (float)(random.NextDouble() - 0.5);
                 }
 
-                AlignedArrays.Misalignment(aligned).Should().Be(0);
+                Span<float> aligned = AlignedMemory.Span<float>(values.Length), shifted = AlignedMemory.Span<float>(values.Length + 1)[1..];
+                values.CopyTo(aligned);
+                values.CopyTo(shifted);
+                AlignedMemory.Misalignment<float>(aligned).Should().Be(0);
                 float[] b = RandomArray<float>(random, k * n), c0 = RandomArray<float>(random, m * n);
                 float[] inPlace = (float[])c0.Clone(), packed = (float[])c0.Clone();
                 int ldb = transposeB ? n : k;
                 Gemm.MultiplyCore(false, transposeB, m, n, k, 1.25f, aligned, lda, b, ldb, 0.5f, inPlace, m, path, 2);
-                Gemm.MultiplyCore(false, transposeB, m, n, k, 1.25f, shifted.AsSpan(1), lda, b, ldb, 0.5f, packed, m, path, 2);
+                Gemm.MultiplyCore(false, transposeB, m, n, k, 1.25f, shifted, lda, b, ldb, 0.5f, packed, m, path, 2);
 
                 inPlace.Should().Equal(packed, "reading A in place must not change a bit ({0}x{1}x{2}, lda {3}, {4})", m, n, k, lda, pathName);
                 float[] naive = (float[])c0.Clone();
-                Naive(false, transposeB, m, n, k, 1.25, aligned, lda, b, ldb, 0.5, naive, m);
+                Naive(false, transposeB, m, n, k, 1.25, values, lda, b, ldb, 0.5, naive, m);
                 for (int i = 0; i < naive.Length; i++)
                 {
                     inPlace[i].Should().BeApproximately(naive[i], 1e-3f);
@@ -225,7 +227,7 @@ public sealed class GemmTests
     [Fact]
     public unsafe void ReadsAInPlace_OnlyForAlignedWholePanelsOfAnUntransposedA()
     {
-        float[] a = AlignedArrays.Allocate<float>(128 * 784 + 16);
+        Span<float> a = AlignedMemory.Span<float>(128 * 784 + 16);
         fixed (float* p = a)
         {
             var job = new PackedGemm<float>.Job { A = p, M = 128, K = 784, Lda = 128 };
@@ -299,8 +301,9 @@ public sealed class GemmTests
 
     private static void SameBitsWhenClaimed<T>(Random random, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] a = AlignedArrays.Allocate<T>(m * k), b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
-        RandomArray<T>(random, m * k).CopyTo(a, 0);
+        Span<T> a = AlignedMemory.Span<T>(m * k);
+        T[] b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
+        RandomArray<T>(random, m * k).CopyTo(a);
         foreach (GemmPath path in new[] { GemmPath.Avx512, GemmPath.Avx2 })
         {
             T[] single = (T[])c0.Clone();
@@ -374,7 +377,7 @@ public sealed class GemmTests
     [Fact]
     public unsafe void ClaimsChunks_OnlyForOneRowBlockWithAReadInPlace()
     {
-        float[] aligned = AlignedArrays.Allocate<float>(128 * 784 + 16);
+        Span<float> aligned = AlignedMemory.Span<float>(128 * 784 + 16);
         fixed (float* pa = aligned)
         {
             var job = new PackedGemm<float>.Job { A = pa, M = 128, N = 256, K = 784, Lda = 128, Path = GemmPath.Avx512 };
