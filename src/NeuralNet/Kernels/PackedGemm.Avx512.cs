@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 
 namespace NeuralNet.Kernels;
 
-// The AVX-512F micro-kernel: a register tile of up to 2 vectors of rows x 12 columns, its edge shapes, and the two
-// readers of B it is specialised for (a packed panel, or 12 columns where an untransposed B stores them).
+// The AVX-512F micro-kernel: a register tile of up to 2 vectors of rows x 12 columns, its edge shapes, and the three
+// readers of B it is specialised for (a packed panel, 12 columns where an untransposed B stores them, or 12 neighbours
+// per depth step where a transposed B stores them).
 internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,6 +63,16 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void KernelAvx512BInPlace(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, T alpha, T scale, bool readC) =>
         Tile512<StoredColumns, Two, Twelve>(kc, a, lda, new StoredColumns(b, ldb), c, ldc, alpha, scale, readC);
+
+    /// <summary>
+    /// <see cref="KernelAvx512"/> reading 12 columns of a transposed B where B stores them: op(B)'s row <c>p</c> is a
+    /// run of stored column <c>p</c>, so depth step <c>p</c> of the panel is the 12 values at <c>b + p*ldb</c>, a packed
+    /// panel's layout with <c>ldb</c> in place of 12. The same multiply-adds in the same order on the same values, so the
+    /// same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void KernelAvx512BRowsInPlace(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, T alpha, T scale, bool readC) =>
+        Tile512<StoredRows, Two, Twelve>(kc, a, lda, new StoredRows(b, ldb), c, ldc, alpha, scale, readC);
 
     /// <summary>Vectors of rows (1 or 2) or columns (4, 8 or 12) of the AVX-512 tile: a struct per count, so that each
     /// tile shape gets its own copy of <see cref="Tile512{TPanel, TRows, TColumns}"/> with the unused part compiled out.</summary>
@@ -152,6 +163,19 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
             _b6++;
             _b9++;
         }
+    }
+
+    /// <summary>Twelve values side by side where a transposed B stores them, one depth step <c>ldb</c> after another.</summary>
+    private struct StoredRows(T* b, nint ldb) : IPanel12
+    {
+        private T* _b = b;
+        private readonly nint _step = ldb;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly Vector512<T> Get(int q) => Vector512.Create(_b[q]);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next() => _b += _step;
     }
 
     /// <summary>The 2 x 12 register tile (or its first vector of rows, <typeparamref name="TRows"/>, and its first 8 or 4

@@ -247,37 +247,46 @@ public sealed class GemmTests
         var random = new Random(8);
         // [m, n, k]: a dense layer's forward product (21 whole 12-column panels and a 4-column edge, packed), a
         // single panel, partial row panels (100 = 3 x 32 + 4) over two depth blocks, and fewer columns than a panel.
-        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40]];
+        // Untransposed B (the forward X W) and transposed B (the backward dZ W^T, op(B)'s rows read where B stores them).
+        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40], [128, 784, 256]];
         foreach (int[] s in shapes)
         {
-            SameBitsWithBInPlace<float>(random, s[0], s[1], s[2], 1024);
-            SameBitsWithBInPlace<double>(random, s[0], s[1], s[2], 1024);
+            foreach (bool transposeB in new[] { false, true })
+            {
+                SameBitsWithBInPlace<float>(random, s[0], s[1], s[2], transposeB, 1024);
+                SameBitsWithBInPlace<double>(random, s[0], s[1], s[2], transposeB, 1024);
+            }
         }
     }
 
-    /// <summary>The product with B stored <c>k</c> apart (read in place on the AVX-512 path) against the same values
-    /// stored <paramref name="packedLdb"/> apart (a multiple of 4 KiB: packed), on 1 and 2 threads, and against the naive sum.</summary>
-    private static void SameBitsWithBInPlace<T>(Random random, int m, int n, int k, int packedLdb) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The product with B's stored columns packed tight (read in place on the AVX-512 path) against the same
+    /// values stored <paramref name="packedLdb"/> apart (a multiple of 4 KiB: packed), on 1 and 2 threads, and against
+    /// the naive sum.</summary>
+    private static void SameBitsWithBInPlace<T>(Random random, int m, int n, int k, bool transposeB, int packedLdb)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] a = RandomArray<T>(random, m * k), b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
-        var wide = new T[packedLdb * n];
-        for (int j = 0; j < n; j++)
+        // B is k x n (untransposed) or n x k (transposed), column-major.
+        int ldb = transposeB ? n : k, storedColumns = transposeB ? k : n;
+        var wide = new T[packedLdb * storedColumns];
+        for (int j = 0; j < storedColumns; j++)
         {
-            b.AsSpan(j * k, k).CopyTo(wide.AsSpan(j * packedLdb));
+            b.AsSpan(j * ldb, ldb).CopyTo(wide.AsSpan(j * packedLdb));
         }
 
         T alpha = T.CreateChecked(1.25), beta = T.CreateChecked(0.5);
         foreach (int threads in new[] { 1, 2 })
         {
             T[] inPlace = (T[])c0.Clone(), packed = (T[])c0.Clone();
-            Gemm.MultiplyCore(false, false, m, n, k, alpha, a, m, b, k, beta, inPlace, m, GemmPath.Avx512, threads);
-            Gemm.MultiplyCore(false, false, m, n, k, alpha, a, m, wide, packedLdb, beta, packed, m, GemmPath.Avx512, threads);
-            inPlace.Should().Equal(packed, "reading B in place must not change a bit ({0}x{1}x{2} {3}, {4} threads)", m, n, k, typeof(T).Name, threads);
+            Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, b, ldb, beta, inPlace, m, GemmPath.Avx512, threads);
+            Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, wide, packedLdb, beta, packed, m, GemmPath.Avx512, threads);
+            inPlace.Should().Equal(packed, "reading B in place must not change a bit ({0}x{1}x{2} {3}{4}, {5} threads)",
+                m, n, k, transposeB ? "B^T " : "", typeof(T).Name, threads);
         }
 
         T[] naive = (T[])c0.Clone(), result = (T[])c0.Clone();
-        Gemm.MultiplyCore(false, false, m, n, k, alpha, a, m, b, k, beta, result, m, GemmPath.Avx512, 1);
-        Naive(false, false, m, n, k, 1.25, a, m, b, k, 0.5, naive, m);
+        Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, b, ldb, beta, result, m, GemmPath.Avx512, 1);
+        Naive(false, transposeB, m, n, k, 1.25, a, m, b, ldb, 0.5, naive, m);
         for (int i = 0; i < naive.Length; i++)
         {
             double.CreateChecked(result[i]).Should().BeApproximately(double.CreateChecked(naive[i]), 1e-3);
@@ -390,12 +399,13 @@ public sealed class GemmTests
     }
 
     [Fact]
-    public unsafe void ReadsBInPlace_OnlyForUntransposedBOnTheAvx512Path()
+    public unsafe void ReadsBInPlace_OnTheAvx512PathUnlessStoredColumnsShareCacheSets()
     {
         var job = new PackedGemm<float>.Job { K = 784, N = 256, Ldb = 784, Path = GemmPath.Avx512 };
         PackedGemm<float>.ReadsBInPlace(job).Should().BeTrue("the weights of a dense layer are read in place");
-        PackedGemm<float>.ReadsBInPlace(job with { TransposeB = true }).Should().BeFalse("op(B)'s columns are not contiguous");
+        PackedGemm<float>.ReadsBInPlace(job with { K = 256, N = 784, TransposeB = true }).Should().BeTrue("op(B)'s rows are runs of W in dZ W^T");
         PackedGemm<float>.ReadsBInPlace(job with { Ldb = 1024 }).Should().BeFalse("columns 4 KiB apart share cache sets");
+        PackedGemm<float>.ReadsBInPlace(job with { Ldb = 1024, TransposeB = true }).Should().BeFalse("depth steps 4 KiB apart share cache sets");
         PackedGemm<float>.ReadsBInPlace(job with { Path = GemmPath.Avx2 }).Should().BeFalse("only the AVX-512 kernel reads B in place");
         PackedGemm<double>.ReadsBInPlace(new PackedGemm<double>.Job { Ldb = 512, Path = GemmPath.Avx512 }).Should().BeFalse("4 KiB in double");
     }
