@@ -247,14 +247,16 @@ public sealed class GemmTests
         var random = new Random(8);
         // [m, n, k]: a dense layer's forward product (21 whole 12-column panels and a 4-column edge, packed), a
         // single panel, partial row panels (100 = 3 x 32 + 4) over two depth blocks, and fewer columns than a panel.
-        // Untransposed B (the forward X W) and transposed B (the backward dZ W^T, op(B)'s rows read where B stores them).
-        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40], [128, 784, 256]];
+        // Untransposed B (the forward X W) and transposed B (the backward dZ W^T, op(B)'s rows read where B stores them);
+        // more rows than one block, where an untransposed B is read in place by every block (the weight gradient
+        // X^T dZ of a 784-input layer, split into claimed row chunks on two threads; 300 rows in three blocks).
+        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40], [128, 784, 256], [784, 256, 128], [300, 40, 100]];
         foreach (int[] s in shapes)
         {
-            foreach (bool transposeB in new[] { false, true })
+            foreach ((bool transposeA, bool transposeB) in new[] { (false, false), (false, true), (true, false) })
             {
-                SameBitsWithBInPlace<float>(random, s[0], s[1], s[2], transposeB, 1024);
-                SameBitsWithBInPlace<double>(random, s[0], s[1], s[2], transposeB, 1024);
+                SameBitsWithBInPlace<float>(random, s[0], s[1], s[2], transposeA, transposeB, 1024);
+                SameBitsWithBInPlace<double>(random, s[0], s[1], s[2], transposeA, transposeB, 1024);
             }
         }
     }
@@ -262,10 +264,11 @@ public sealed class GemmTests
     /// <summary>The product with B's stored columns packed tight (read in place on the AVX-512 path) against the same
     /// values stored <paramref name="packedLdb"/> apart (a multiple of 4 KiB: packed), on 1 and 2 threads, and against
     /// the naive sum.</summary>
-    private static void SameBitsWithBInPlace<T>(Random random, int m, int n, int k, bool transposeB, int packedLdb)
+    private static void SameBitsWithBInPlace<T>(Random random, int m, int n, int k, bool transposeA, bool transposeB, int packedLdb)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] a = RandomArray<T>(random, m * k), b = RandomArray<T>(random, k * n), c0 = RandomArray<T>(random, m * n);
+        int lda = transposeA ? k : m;
         // B is k x n (untransposed) or n x k (transposed), column-major.
         int ldb = transposeB ? n : k, storedColumns = transposeB ? k : n;
         var wide = new T[packedLdb * storedColumns];
@@ -278,15 +281,15 @@ public sealed class GemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             T[] inPlace = (T[])c0.Clone(), packed = (T[])c0.Clone();
-            Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, b, ldb, beta, inPlace, m, GemmPath.Avx512, threads);
-            Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, wide, packedLdb, beta, packed, m, GemmPath.Avx512, threads);
-            inPlace.Should().Equal(packed, "reading B in place must not change a bit ({0}x{1}x{2} {3}{4}, {5} threads)",
-                m, n, k, transposeB ? "B^T " : "", typeof(T).Name, threads);
+            Gemm.MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, inPlace, m, GemmPath.Avx512, threads);
+            Gemm.MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, wide, packedLdb, beta, packed, m, GemmPath.Avx512, threads);
+            inPlace.Should().Equal(packed, "reading B in place must not change a bit ({0}x{1}x{2} {3}{4}{5}, {6} threads)",
+                m, n, k, transposeA ? "A^T " : "", transposeB ? "B^T " : "", typeof(T).Name, threads);
         }
 
         T[] naive = (T[])c0.Clone(), result = (T[])c0.Clone();
-        Gemm.MultiplyCore(false, transposeB, m, n, k, alpha, a, m, b, ldb, beta, result, m, GemmPath.Avx512, 1);
-        Naive(false, transposeB, m, n, k, 1.25, a, m, b, ldb, 0.5, naive, m);
+        Gemm.MultiplyCore(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, result, m, GemmPath.Avx512, 1);
+        Naive(transposeA, transposeB, m, n, k, 1.25, a, lda, b, ldb, 0.5, naive, m);
         for (int i = 0; i < naive.Length; i++)
         {
             double.CreateChecked(result[i]).Should().BeApproximately(double.CreateChecked(naive[i]), 1e-3);
@@ -406,6 +409,9 @@ public sealed class GemmTests
         PackedGemm<float>.ReadsBInPlace(job with { K = 256, N = 784, TransposeB = true }).Should().BeTrue("op(B)'s rows are runs of W in dZ W^T");
         PackedGemm<float>.ReadsBInPlace(job with { Ldb = 1024 }).Should().BeFalse("columns 4 KiB apart share cache sets");
         PackedGemm<float>.ReadsBInPlace(job with { Ldb = 1024, TransposeB = true }).Should().BeFalse("depth steps 4 KiB apart share cache sets");
+        PackedGemm<float>.ReadsReusedBInPlace(job).Should().BeTrue("dZ in the weight gradient X^T dZ is read in place by every row block");
+        PackedGemm<float>.ReadsReusedBInPlace(job with { K = 256, N = 784, TransposeB = true }).Should().BeFalse("a transposed B reused by many row blocks is packed");
+        PackedGemm<float>.ReadsReusedBInPlace(job with { Ldb = 1024 }).Should().BeFalse("columns 4 KiB apart share cache sets");
         PackedGemm<float>.ReadsBInPlace(job with { Path = GemmPath.Avx2 }).Should().BeFalse("only the AVX-512 kernel reads B in place");
         PackedGemm<double>.ReadsBInPlace(new PackedGemm<double>.Job { Ldb = 512, Path = GemmPath.Avx512 }).Should().BeFalse("4 KiB in double");
     }
