@@ -217,6 +217,29 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
                     }
                 }
             }
+            else if (!job.TransposeB && nr == 12 && Avx.IsSupported)
+            {
+                // The AVX-512 path's edge panel (4, 8 or 10 columns where n is 256, 128 or 10): the whole blocks of
+                // columns transposed in registers V depth steps at a time, the 1-3 columns left one value at a time,
+                // the padding in vector stores.
+                T* s0 = job.B + pc + (jc + jr) * ldb;
+                int v = TransposeWidth;
+                int p = 0;
+                for (; p <= kc - v; p += v)
+                {
+                    T* dp = d + (nint)p * 12;
+                    int c = TransposeColumnBlocks(s0 + p, ldb, dp, cols);
+                    for (int t = 0; t < v; t++)
+                    {
+                        EdgeRow(s0 + p + t, ldb, dp + t * 12, c, cols);
+                    }
+                }
+
+                for (; p < kc; p++)
+                {
+                    EdgeRow(s0 + p, ldb, d + (nint)p * 12, 0, cols);
+                }
+            }
             else if (!job.TransposeB)
             {
                 // op(B)[p, j] = b[p + j*ldb]: column j is contiguous in p.

@@ -117,4 +117,65 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         Sse2.Store(d + 12, even.GetUpper());
         Sse2.Store(d + 18, odd.GetUpper());
     }
+
+    /// <summary>
+    /// Transposes the leading whole blocks of <paramref name="cols"/> (fewer than 12) stored columns, V depth steps
+    /// from <paramref name="s"/>, into rows of 12 at <paramref name="d"/>: float in a block of 8 and then one of 4,
+    /// double in blocks of 4. Returns the columns written. Requires AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TransposeColumnBlocks(T* s, nint ldb, T* d, int cols)
+    {
+        int c = 0;
+        if (typeof(T) == typeof(float))
+        {
+            if (cols >= 8)
+            {
+                Transpose8((float*)s, ldb, (float*)d, 12, 8);
+                c = 8;
+            }
+
+            if (cols - c >= 4)
+            {
+                Transpose4x8((float*)(s + c * ldb), ldb, (float*)(d + c), 12);
+                c += 4;
+            }
+        }
+        else
+        {
+            for (; cols - c >= 4; c += 4)
+            {
+                Transpose4((double*)(s + c * ldb), ldb, (double*)(d + c), 12);
+            }
+        }
+
+        return c;
+    }
+
+    /// <summary>One depth step of an edge panel: columns <c>[c, cols)</c> from their stored runs
+    /// (<c>row[j] = s[j*ldb]</c>), then zeros up to column 12.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EdgeRow(T* s, nint ldb, T* row, int c, int cols)
+    {
+        for (int j = c; j < cols; j++)
+        {
+            row[j] = s[j * ldb];
+        }
+
+        int z = cols;
+        for (; z + Vector256<T>.Count <= 12; z += Vector256<T>.Count)
+        {
+            Vector256.Store(Vector256<T>.Zero, row + z);
+        }
+
+        for (; z + Vector128<T>.Count <= 12; z += Vector128<T>.Count)
+        {
+            Vector128.Store(Vector128<T>.Zero, row + z);
+        }
+
+        for (; z < 12; z++)
+        {
+            row[z] = T.Zero;
+        }
+    }
 }
