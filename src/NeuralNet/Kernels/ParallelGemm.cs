@@ -154,7 +154,10 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         for (int chunk = _chunks.Claim(fromRight); chunk >= 0; chunk = _chunks.Claim(fromRight))
         {
             int r0 = chunk * chunkRows, r1 = Math.Min(r0 + chunkRows, job.M);
-            PackedGemm<T>.RunRows(in job, r0, r1, packB);
+            // The rows this thread claims next unless the other takes them, asked for once these are packed.
+            int next0 = Math.Clamp(fromRight ? r0 - chunkRows : r1, 0, job.M), next1 = Math.Min(next0 + chunkRows, job.M);
+
+            PackedGemm<T>.RunRows(in job, r0, r1, packB, next0, next1);
             job.Epilogue.Apply(job.C, job.Ldc, r0, r1, 0, job.N);
         }
     }
