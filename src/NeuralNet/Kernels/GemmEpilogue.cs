@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using NeuralNet.Activations;
 
 namespace NeuralNet.Kernels;
@@ -103,6 +104,12 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
         for (int j = c0; j < c1; j++)
         {
             nint offset = (nint)j * ldc + r0;
+            if (_bias != null && _rectified != null)
+            {
+                AddRectify(c + offset, _bias[j], _rectified + offset, rows);
+                continue;
+            }
+
             Span<T> column = new(c + offset, rows);
             if (_bias != null)
             {
@@ -113,6 +120,35 @@ internal readonly unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPo
             {
                 TensorPrimitives.Max(column, T.Zero, new Span<T>(_rectified + offset, rows));
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>column[i] += bias</c>, then <c>rectified[i] = max(column[i], 0)</c> (rectified may be column), in one pass
+    /// instead of <c>TensorPrimitives.Add</c> and <c>TensorPrimitives.Max</c> one after the other: the same two
+    /// operations on each element (<see cref="Vector512.Max{T}"/> and <c>T.Max</c> are IEEE 754 maximum, as
+    /// <c>TensorPrimitives.Max</c> is: NaN stays NaN, <c>max(-0, 0) = +0</c>), without two calls per column of a
+    /// 128-row batch and a second read of it.
+    /// </summary>
+    internal static void AddRectify(T* column, T bias, T* rectified, int rows)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            Vector512<T> b = Vector512.Create(bias);
+            for (; i <= rows - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                Vector512<T> z = Vector512.Load(column + i) + b;
+                z.Store(column + i);
+                Vector512.Max(z, Vector512<T>.Zero).Store(rectified + i);
+            }
+        }
+
+        for (; i < rows; i++)
+        {
+            T z = column[i] + bias;
+            column[i] = z;
+            rectified[i] = T.Max(z, T.Zero);
         }
     }
 

@@ -121,6 +121,47 @@ public sealed unsafe class GemmEpilogueTests
         }
     }
 
+    [Fact]
+    public void AddRectify_EqualsTensorPrimitivesAddThenMax_OnSpecialValues()
+    {
+        // NaN, both zeros, infinities, subnormals and the largest values, in the vector body and the scalar tail
+        // (37 = 2 x 16 + 5 floats, 4 x 8 + 5 doubles), into another buffer and in place, for several biases.
+        AddRectifyMatches<float>([float.NaN, -0f, 0f, float.NegativeInfinity, float.PositiveInfinity, -1f, 1f, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, -1e-3f, 2.5f]);
+        AddRectifyMatches<double>([double.NaN, -0d, 0d, double.NegativeInfinity, double.PositiveInfinity, -1d, 1d, double.Epsilon, -double.Epsilon, double.MaxValue, double.MinValue, -1e-3, 2.5]);
+    }
+
+    private static void AddRectifyMatches<T>(T[] specials) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (T bias in new[] { T.Zero, T.NegativeZero, T.CreateChecked(0.5), T.CreateChecked(-2), T.NegativeInfinity, T.NaN })
+        {
+            foreach (int rows in new[] { 37, 128, 3 })
+            {
+                var column = new T[rows];
+                for (int i = 0; i < rows; i++)
+                {
+                    column[i] = specials[(i * 5) % specials.Length];
+                }
+
+                T[] expectedZ = (T[])column.Clone(), expectedR = new T[rows];
+                TensorPrimitives.Add(expectedZ, bias, expectedZ);
+                TensorPrimitives.Max(expectedZ, T.Zero, expectedR);
+                T[] z = (T[])column.Clone(), r = new T[rows], inPlace = (T[])column.Clone();
+                fixed (T* pz = z, pr = r, pi = inPlace)
+                {
+                    GemmEpilogue<T>.AddRectify(pz, bias, pr, rows);
+                    GemmEpilogue<T>.AddRectify(pi, bias, pi, rows);
+                }
+
+                Bits(z).Should().Equal(Bits(expectedZ), "the bias add of {0} rows, bias {1}", rows, bias);
+                Bits(r).Should().Equal(Bits(expectedR), "the rectifier of {0} rows, bias {1}", rows, bias);
+                Bits(inPlace).Should().Equal(Bits(expectedR), "in place, {0} rows, bias {1}", rows, bias);
+            }
+        }
+    }
+
+    private static long[] Bits<T>(T[] values) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Array.ConvertAll(values, v => typeof(T) == typeof(float) ? BitConverter.SingleToInt32Bits((float)(object)v) : BitConverter.DoubleToInt64Bits((double)(object)v));
+
     private static float[] Values(int length, Random random)
     {
         var values = new float[length];
