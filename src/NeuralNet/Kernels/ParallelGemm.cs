@@ -20,8 +20,8 @@ namespace NeuralNet.Kernels;
 /// A chunk costs nothing extra only because nothing is packed per call: where A would be packed, every chunk would
 /// pack it again (1.43x slower in chunks of 24 columns, measured), so those products keep the fixed split.</item>
 /// <item>A row split of one depth block and one column block (a dense layer's weight gradient <c>X^T dZ</c> on a batch
-/// of up to 256 rows): each thread packs all of op(B) once and then packs only the rows of op(A) it claims, which it
-/// would pack anyway.</item>
+/// of up to 256 rows): each thread reads op(B) where it lies (or packs all of it once, <see cref="PackedGemm{T}.PackWholeB"/>)
+/// and packs only the rows of op(A) it claims, which it would pack anyway, asking for the next chunk's rows meanwhile.</item>
 /// </list>
 /// A chunk is <see cref="ChunkPanels"/> panel (12 columns or 32 float rows on the AVX-512 path), so a thread that runs
 /// out of chunks waits at most one panel's time for the other; chunks of two panels made one-epoch fits 1.04-1.07x
