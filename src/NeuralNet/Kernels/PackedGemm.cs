@@ -167,8 +167,10 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <summary>
     /// The kernels of one row block: rows <c>[ic, ic+mc)</c> (<c>mc</c> at most <see cref="MC"/>), depth
     /// <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c>. op(A) is packed into <paramref name="packA"/> unless read in
-    /// place; op(B) is packed panel by panel just before its use (<paramref name="panelByPanel"/>, or read in place
-    /// where <see cref="ReadsBInPlace"/>), else it was packed whole into <paramref name="packB"/> beforehand.
+    /// place; op(B)'s whole panels are read where B stores them when <paramref name="bInPlace"/>
+    /// (<see cref="ReadsBInPlace"/>, <see cref="ReadsReusedBInPlace"/>); other panels are packed just before their use
+    /// (<paramref name="panelByPanel"/>) or were packed into <paramref name="packB"/> beforehand. Once op(A) is ready,
+    /// rows <c>[next0, next1)</c> of a transposed op(A) are asked for (<see cref="PrefetchRowsOfA"/>).
     /// <paramref name="tile"/> holds an edge tile (MR x NR) before it is stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
