@@ -47,20 +47,17 @@ public static class GemmAlternation
             var afterTimes = new double[Rounds];
             for (int round = 0; round < Rounds; round++)
             {
-                long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < reps; i++)
+                // The order flips every round, so that neither build is always the one timed second.
+                if (round % 2 == 0)
                 {
-                    B.Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, before, m);
+                    beforeTimes[round] = TimeBaseline(ta, tb, m, n, k, a, lda, b, ldb, before, reps);
+                    afterTimes[round] = TimeCurrent(ta, tb, m, n, k, a, lda, b, ldb, after, reps);
                 }
-
-                beforeTimes[round] = Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
-                start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < reps; i++)
+                else
                 {
-                    Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, after, m);
+                    afterTimes[round] = TimeCurrent(ta, tb, m, n, k, a, lda, b, ldb, after, reps);
+                    beforeTimes[round] = TimeBaseline(ta, tb, m, n, k, a, lda, b, ldb, before, reps);
                 }
-
-                afterTimes[round] = Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
             }
 
             Array.Sort(beforeTimes);
@@ -72,6 +69,30 @@ public static class GemmAlternation
                 $"(x{beforeTimes[Rounds / 2] / afterTimes[Rounds / 2]:F2}), best {Rate(beforeTimes[0])} -> {Rate(afterTimes[0])}, " +
                 $"same bits: {before.AsSpan().SequenceEqual(after)}");
         }
+    }
+
+    private static double TimeBaseline<T>(bool ta, bool tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int reps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < reps; i++)
+        {
+            B.Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, c, m);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
+    }
+
+    private static double TimeCurrent<T>(bool ta, bool tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int reps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < reps; i++)
+        {
+            Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, c, m);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
     }
 
     /// <summary>Operands on 64-byte boundaries, as the library allocates parameters, activations and batches.</summary>
