@@ -297,32 +297,6 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>
-    /// Asks for the lines of rows <c>[r0, r1)</c> of a transposed op(A) over its whole depth (<c>prefetcht0</c>): row i
-    /// is stored column i of A, one contiguous run. In the weight gradient <c>X^T dZ</c>, split into claimed row chunks,
-    /// X was just written by the gather or the layer below, half of it on the other core, and each chunk's packing
-    /// waited for its lines; asking for the next chunk's while the kernels run: one-epoch fits 0.949-1.009 (median
-    /// 0.966, five runs). Asked for before the chunk's own packing instead, they delayed it: <c>784x128x256 A^T</c> on two
-    /// threads with A hot in cache 0.85-0.93x as fast; after it, 0.99-1.04. Nothing for an untransposed A.
-    /// </summary>
-    internal static void PrefetchRowsOfA(in Job job, int r0, int r1)
-    {
-        if (!job.TransposeA || !Sse.IsSupported)
-        {
-            return;
-        }
-
-        int perLine = 64 / sizeof(T);
-        for (int r = r0; r < r1; r++)
-        {
-            T* column = job.A + (nint)r * job.Lda;
-            for (int p = 0; p < job.K; p += perLine)
-            {
-                Sse.Prefetch0(column + p);
-            }
-        }
-    }
-
     /// <summary>Copies 6 contiguous elements: 4 + 2 floats or 4 + 2 doubles in two vector moves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopySix(T* s, T* d)

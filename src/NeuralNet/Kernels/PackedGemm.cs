@@ -142,16 +142,15 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <summary>
     /// Computes rows <c>[r0, r1)</c> (at most one row block) and every column of C from the op(B) that
     /// <see cref="PackWholeB"/> packed on this thread: the same multiply-adds in the same order as
-    /// <see cref="RunBlock"/>, so the bits do not depend on how rows are grouped. Once these rows of op(A) are packed,
-    /// rows <c>[next0, next1)</c> are asked for (<see cref="PrefetchRowsOfA"/>), those the thread expects to claim next.
+    /// <see cref="RunBlock"/>, so the bits do not depend on how rows are grouped.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void RunRows(in Job job, int r0, int r1, T* packB, int next0 = 0, int next1 = 0)
+    internal static void RunRows(in Job job, int r0, int r1, T* packB)
     {
         (int mr, int nr) = Geometry(job.Path);
         T* packA = Buffer(ref s_packA, Math.Min(RowBlock(job.Path), RoundUp(r1 - r0, mr)) * job.K);
         T* tile = stackalloc T[mr * nr];
-        RowBlockKernels(in job, r0, r1 - r0, 0, job.K, 0, job.N, packA, packB, tile, panelByPanel: false, ReadsReusedBInPlace(in job), next0, next1);
+        RowBlockKernels(in job, r0, r1 - r0, 0, job.K, 0, job.N, packA, packB, tile, panelByPanel: false, ReadsReusedBInPlace(in job));
     }
 
     /// <summary>
@@ -169,14 +168,12 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
     /// <c>[pc, pc+kc)</c>, columns <c>[jc, jc+nc)</c>. op(A) is packed into <paramref name="packA"/> unless read in
     /// place; op(B)'s whole panels are read where B stores them when <paramref name="bInPlace"/>
     /// (<see cref="ReadsBInPlace"/>, <see cref="ReadsReusedBInPlace"/>); other panels are packed just before their use
-    /// (<paramref name="panelByPanel"/>) or were packed into <paramref name="packB"/> beforehand. Once op(A) is ready,
-    /// rows <c>[next0, next1)</c> of a transposed op(A) are asked for (<see cref="PrefetchRowsOfA"/>).
+    /// (<paramref name="panelByPanel"/>) or were packed into <paramref name="packB"/> beforehand.
     /// <paramref name="tile"/> holds an edge tile (MR x NR) before it is stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowBlockKernels(
-        in Job job, int ic, int mc, int pc, int kc, int jc, int nc, T* packA, T* packB, T* tile, bool panelByPanel, bool bInPlace,
-        int next0 = 0, int next1 = 0)
+        in Job job, int ic, int mc, int pc, int kc, int jc, int nc, T* packA, T* packB, T* tile, bool panelByPanel, bool bInPlace)
     {
         (int mr, int nr) = Geometry(job.Path);
         delegate*<int, T*, nint, T*, T*, nint, T, T, bool, void> kernel = job.Path switch
@@ -195,8 +192,6 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
         {
             PackA(in job, ic, mc, pc, kc, packA, mr);
         }
-
-        PrefetchRowsOfA(in job, next0, next1);
 
         // Panel ir of the block and the distance between its depth steps: packed, or where A stores it.
         T* aBlock = inPlace ? job.A + ic + (nint)pc * job.Lda : packA;

@@ -21,7 +21,7 @@ namespace NeuralNet.Kernels;
 /// pack it again (1.43x slower in chunks of 24 columns, measured), so those products keep the fixed split.</item>
 /// <item>A row split of one depth block and one column block (a dense layer's weight gradient <c>X^T dZ</c> on a batch
 /// of up to 256 rows): each thread reads op(B) where it lies (or packs all of it once, <see cref="PackedGemm{T}.PackWholeB"/>)
-/// and packs only the rows of op(A) it claims, which it would pack anyway, asking for the next chunk's rows meanwhile.</item>
+/// and packs only the rows of op(A) it claims, which it would pack anyway.</item>
 /// </list>
 /// A chunk is <see cref="ChunkPanels"/> panel (12 columns or 32 float rows on the AVX-512 path), so a thread that runs
 /// out of chunks waits at most one panel's time for the other; chunks of two panels made one-epoch fits 1.04-1.07x
@@ -154,10 +154,7 @@ internal sealed unsafe class ParallelGemm<T> : IGemmWork where T : unmanaged, IF
         for (int chunk = _chunks.Claim(fromRight); chunk >= 0; chunk = _chunks.Claim(fromRight))
         {
             int r0 = chunk * chunkRows, r1 = Math.Min(r0 + chunkRows, job.M);
-            // The rows this thread claims next unless the other takes them, asked for once these are packed.
-            int next0 = Math.Clamp(fromRight ? r0 - chunkRows : r1, 0, job.M), next1 = Math.Min(next0 + chunkRows, job.M);
-
-            PackedGemm<T>.RunRows(in job, r0, r1, packB, next0, next1);
+            PackedGemm<T>.RunRows(in job, r0, r1, packB);
             job.Epilogue.Apply(job.C, job.Ldc, r0, r1, 0, job.N);
         }
     }
