@@ -248,9 +248,10 @@ public sealed class GemmTests
         // [m, n, k]: a dense layer's forward product (21 whole 12-column panels and a 4-column edge, packed), a
         // single panel, partial row panels (100 = 3 x 32 + 4) over two depth blocks, and fewer columns than a panel.
         // Untransposed B (the forward X W) and transposed B (the backward dZ W^T, op(B)'s rows read where B stores them);
-        // more rows than one block, where an untransposed B is read in place by every block (the weight gradient
-        // X^T dZ of a 784-input layer, split into claimed row chunks on two threads; 300 rows in three blocks).
-        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40], [128, 784, 256], [784, 256, 128], [300, 40, 100]];
+        // more rows than one block, where an untransposed B is read in place by every block: the weight gradient
+        // X^T dZ of a 784-input layer split into claimed row chunks on two threads, and 300 rows in three blocks over
+        // three depth blocks (600), as a convolution's weight gradient on one thread.
+        int[][] shapes = [[128, 256, 784], [64, 12, 100], [100, 30, 300], [32, 7, 40], [128, 784, 256], [784, 256, 128], [300, 40, 100], [300, 40, 600]];
         foreach (int[] s in shapes)
         {
             foreach ((bool transposeA, bool transposeB) in new[] { (false, false), (false, true), (true, false) })
