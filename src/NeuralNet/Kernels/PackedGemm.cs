@@ -293,7 +293,8 @@ internal static unsafe partial class PackedGemm<T> where T : unmanaged, IFloatin
 
     /// <summary>
     /// Whether whole panels of op(B) are read in place where each is used by several row blocks (<see cref="RunRows"/>,
-    /// or a <see cref="RunBlock"/> of more than <see cref="MC"/> rows) instead of packed once for all of them: as
+    /// or a <see cref="RunBlock"/> of more than <see cref="MC"/> rows over more than one depth block) instead of packed
+    /// once for all of them: as
     /// <see cref="ReadsBInPlace"/>, untransposed B only. The weight gradient <c>X^T dZ</c> then reads dZ's columns where
     /// they lie instead of transposing it (each thread packed all of it), 256x128x128 A^T on two threads x1.08 in
     /// float and x1.09 in double; a transposed B reused by 196 row blocks (25088x64x288 B^T) read 0.97x as fast in place.
