@@ -47,19 +47,10 @@ public static class CnnAlternation
         var after = new List<double>();
         for (int round = 0; round <= rounds; round++)
         {
-            // The order flips every round (see TrainerAlternation: the build timed second read faster).
-            double a, b;
-            if (round % 2 == 0)
-            {
-                b = TimeFit(() => baselineTrainer.Fit(baselineNetwork, x, y));
-                a = TimeFit(() => trainer.Fit(network, x, y));
-            }
-            else
-            {
-                a = TimeFit(() => trainer.Fit(network, x, y));
-                b = TimeFit(() => baselineTrainer.Fit(baselineNetwork, x, y));
-            }
-
+            (double b, double a) = InTurn.Run(
+                round,
+                () => TimeFit(() => baselineTrainer.Fit(baselineNetwork, x, y)),
+                () => TimeFit(() => trainer.Fit(network, x, y)));
             if (round == 0)
             {
                 continue; // warm-up: compilation and the first fit's fresh buffers

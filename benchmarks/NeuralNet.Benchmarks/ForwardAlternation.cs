@@ -36,16 +36,9 @@ public static class ForwardAlternation
         var after = new List<double>(rounds);
         for (int round = 0; round < rounds; round++)
         {
-            if (round % 2 == 0)
-            {
-                before.Add(Time(() => Forward(baseline, x)));
-                after.Add(Time(() => Forward(current, x)));
-            }
-            else
-            {
-                after.Add(Time(() => Forward(current, x)));
-                before.Add(Time(() => Forward(baseline, x)));
-            }
+            (double b, double a) = InTurn.Run(round, () => Time(() => Forward(baseline, x)), () => Time(() => Forward(current, x)));
+            before.Add(b);
+            after.Add(a);
         }
 
         before.Sort();

@@ -47,17 +47,10 @@ public static class GemmAlternation
             var afterTimes = new double[Rounds];
             for (int round = 0; round < Rounds; round++)
             {
-                // The order flips every round, so that neither build is always the one timed second.
-                if (round % 2 == 0)
-                {
-                    beforeTimes[round] = TimeBaseline(ta, tb, m, n, k, a, lda, b, ldb, before, reps);
-                    afterTimes[round] = TimeCurrent(ta, tb, m, n, k, a, lda, b, ldb, after, reps);
-                }
-                else
-                {
-                    afterTimes[round] = TimeCurrent(ta, tb, m, n, k, a, lda, b, ldb, after, reps);
-                    beforeTimes[round] = TimeBaseline(ta, tb, m, n, k, a, lda, b, ldb, before, reps);
-                }
+                (beforeTimes[round], afterTimes[round]) = InTurn.Run(
+                    round,
+                    () => Time(() => B.Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, before, m), reps),
+                    () => Time(() => Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, after, m), reps));
             }
 
             Array.Sort(beforeTimes);
@@ -71,25 +64,13 @@ public static class GemmAlternation
         }
     }
 
-    private static double TimeBaseline<T>(bool ta, bool tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int reps)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Seconds per call of <paramref name="product"/> over <paramref name="reps"/> calls.</summary>
+    private static double Time(Action product, int reps)
     {
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < reps; i++)
         {
-            B.Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, c, m);
-        }
-
-        return Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
-    }
-
-    private static double TimeCurrent<T>(bool ta, bool tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int reps)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < reps; i++)
-        {
-            Gemm.Multiply(ta, tb, m, n, k, T.One, a, lda, b, ldb, T.Zero, c, m);
+            product();
         }
 
         return Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
