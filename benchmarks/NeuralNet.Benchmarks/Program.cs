@@ -8,9 +8,10 @@ namespace NeuralNet.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --filter '*'</c>
-/// (<c>-- predict-alternated</c>, <c>-- --alternate</c>, <c>-- --cnn-alternate</c>, <c>-- --forward-alternate</c> and
-/// <c>-- --gemm-alternate</c> run <c>PredictAlternated</c>, <c>TrainerAlternation</c>, <c>CnnAlternation</c>,
-/// <c>ForwardAlternation</c> and <c>GemmAlternation</c> instead, when the baseline DLL is present).
+/// (<c>-- predict-alternated</c>, <c>-- --alternate</c>, <c>-- --cnn-alternate</c>, <c>-- --forward-alternate</c>,
+/// <c>-- --setup-alternate</c> and <c>-- --gemm-alternate</c> run <c>PredictAlternated</c>, <c>TrainerAlternation</c>,
+/// <c>CnnAlternation</c>, <c>ForwardAlternation</c>, <c>SetupAlternation</c> and <c>GemmAlternation</c> instead, when
+/// the baseline DLL is present).
 /// Short in-process jobs (1 launch, 2 warm-ups, 5 measured iterations of about 150 ms) keep the whole suite to a few
 /// minutes; the Median, GFLOP/s and % of peak columns are added to every table.
 /// </summary>
@@ -34,6 +35,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "--cnn-alternate")
         {
             CnnAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "--setup-alternate")
+        {
+            SetupAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
             return;
         }
 

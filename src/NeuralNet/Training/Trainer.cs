@@ -37,9 +37,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
 
     private readonly IStepPolicy<T>? _step;
 
-    /// <summary>The buffer of the last fit's row-major copy of the training inputs, lent to the next fit: a fresh
-    /// buffer of that size (188 MB for 60,000 x 784 floats) costs more to fault in than the copy itself.</summary>
-    private T[]? _staging;
+    /// <summary>The buffer of this trainer's last fit's row-major copy of the training inputs, given back to
+    /// <see cref="StagingBuffers{T}"/> for the next fit of any trainer; held here only to keep it alive while this trainer
+    /// is (the pool holds it weakly), never written through this field.</summary>
+    private T[]? _lastStaging;
 
     /// <summary>The loop of the current or latest fit, for <see cref="EarlyStoppingState"/>.</summary>
     private TrainingLoop<T>? _latest;
@@ -233,7 +234,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         T[]? rowWeights = RowWeights.Combine(Options, network, y, trainRows, sampleWeights);
-        T[]? staging = Interlocked.Exchange(ref _staging, null);
+        T[]? staging = StagingBuffers<T>.Take();
         var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate, rowWeights, staging);
         if (!loop.StagedFinite)
         {
@@ -345,8 +346,18 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         return Evaluate(network, data.Features, data.Targets);
     }
 
-    /// <summary>Takes back the staging buffer of a finished fit (kept unless another fit returned one first).</summary>
-    internal void ReturnStaging(T[] staging) => Interlocked.CompareExchange(ref _staging, staging, null);
+    /// <summary>Gives the staging buffer of a finished fit back to <see cref="StagingBuffers{T}"/>, and keeps it alive
+    /// while this trainer lives if the pool kept it.</summary>
+    internal void ReturnStaging(T[] staging)
+    {
+        if (StagingBuffers<T>.Return(staging))
+        {
+            Volatile.Write(ref _lastStaging, staging);
+        }
+    }
+
+    /// <summary>The staging buffer this trainer last gave back (tests).</summary>
+    internal T[]? LastStaging => Volatile.Read(ref _lastStaging);
 
     /// <summary>Runs a callback on the reporting thread itself: an <see cref="IProgress{T}"/> without a synchronisation context.</summary>
     private sealed class EpochCallback(Action<EpochReport> onEpoch) : IProgress<EpochReport>
