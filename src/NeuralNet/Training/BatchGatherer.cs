@@ -62,7 +62,7 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         _trainRows = trainRows;
         _inputs = inputs;
         _targets = targets;
-        long length = (long)trainRows * inputs + Slack;
+        long length = StagingLength(trainRows, inputs);
         _xRows = staging is not null && staging.LongLength >= length ? staging : LargeArrays.AllocateUninitialized<T>(checked((int)length));
         fixed (T* px = x, pr = _xRows)
         {
@@ -73,6 +73,10 @@ internal sealed unsafe class BatchGatherer<T> : IGemmWork where T : unmanaged, I
         BatchX = AlignedArrays.Allocate<T>(batchSize * inputs);
         BatchY = new T[batchSize * targets];
     }
+
+    /// <summary>Values of the staging buffer for <paramref name="trainRows"/> rows of <paramref name="inputs"/> values:
+    /// the rows and the slack that lets the copy start on a 64-byte boundary.</summary>
+    public static long StagingLength(int trainRows, int inputs) => (long)trainRows * inputs + Slack;
 
     /// <summary>False when the training rows of x hold NaN or an infinity, found while they were copied (each band of
     /// the copy is checked while it is still in cache, so the trainer does not need a pass of its own over them).</summary>

@@ -234,7 +234,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         T[]? rowWeights = RowWeights.Combine(Options, network, y, trainRows, sampleWeights);
-        T[]? staging = StagingBuffers<T>.Take();
+        T[]? staging = StagingBuffers<T>.Take(BatchGatherer<T>.StagingLength(trainRows, x.ColumnCount));
         var loop = new TrainingLoop<T>((network, Options), x, y, trainRows, trainX, trainY, validationX, validationY, null, _step, _baseRate, rowWeights, staging);
         if (!loop.StagedFinite)
         {
@@ -347,13 +347,11 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>Gives the staging buffer of a finished fit back to <see cref="StagingBuffers{T}"/>, and keeps it alive
-    /// while this trainer lives if the pool kept it.</summary>
+    /// while this trainer lives.</summary>
     internal void ReturnStaging(T[] staging)
     {
-        if (StagingBuffers<T>.Return(staging))
-        {
-            Volatile.Write(ref _lastStaging, staging);
-        }
+        StagingBuffers<T>.Return(staging);
+        Volatile.Write(ref _lastStaging, staging);
     }
 
     /// <summary>The staging buffer this trainer last gave back (tests).</summary>

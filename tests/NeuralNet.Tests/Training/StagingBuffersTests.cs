@@ -13,6 +13,8 @@ public sealed class StagingBuffersCollection;
 [Collection(nameof(StagingBuffersCollection))]
 public sealed class StagingBuffersTests
 {
+    public StagingBuffersTests() => StagingBuffers<double>.Clear();
+
     private static Network<double> Network(int seed) =>
         new NetworkBuilder<double>(16).WithSeed(seed).AddDense(8, Activation.Tanh).AddDense(2, Activation.Identity).Build();
 
@@ -36,31 +38,53 @@ public sealed class StagingBuffersTests
     public void AFreshTrainer_ReusesTheBufferOfAFinishedFit_AndTrainsAsOnAFreshBuffer()
     {
         // A first fit on more rows of other data leaves its copy in the buffer.
-        var (bigX, bigY) = Data(200, 1);
+        var (bigX, bigY) = Data(100, 1);
         Trainer<double> first = NewTrainer();
         first.Fit(Network(1), bigX, bigY);
         double[]? lent = first.LastStaging;
         lent.Should().NotBeNull();
 
-        var (x, y) = Data(40, 2);
+        var (x, y) = Data(80, 2);
         Trainer<double> second = NewTrainer();
         Network<double> reused = Network(2);
         second.Fit(reused, x, y);
         second.LastStaging.Should().BeSameAs(lent, "a new trainer takes the buffer the finished fit gave back");
 
         // The same fit on a buffer of its own: the pool emptied first, so the gatherer allocates one.
-        StagingBuffers<double>.Take().Should().BeSameAs(lent);
+        StagingBuffers<double>.Clear();
         Network<double> fresh = Network(2);
-        NewTrainer().Fit(fresh, x, y);
+        Trainer<double> third = NewTrainer();
+        third.Fit(fresh, x, y);
+        third.LastStaging.Should().NotBeSameAs(lent);
         State(reused).Should().Equal(State(fresh), "only the memory is reused; the copy is rewritten by each fit");
+    }
+
+    [Fact]
+    public void ASmallFit_LeavesALargeBufferToTheTrainerThatNeedsIt()
+    {
+        var (bigX, bigY) = Data(300, 3);
+        Trainer<double> large = NewTrainer();
+        large.Fit(Network(3), bigX, bigY);
+        double[]? largeBuffer = large.LastStaging;
+
+        var (x, y) = Data(40, 4);
+        Trainer<double> small = NewTrainer();
+        small.Fit(Network(4), x, y);
+        small.LastStaging.Should().NotBeSameAs(largeBuffer, "a buffer over twice the rows needed is not taken");
+        small.LastStaging!.Length.Should().BeLessThan(largeBuffer!.Length);
+
+        large.Fit(Network(3), bigX, bigY);
+        large.LastStaging.Should().BeSameAs(largeBuffer, "the large fit gets its buffer back after the small one");
+        small.Fit(Network(4), x, y);
+        small.LastStaging.Should().NotBeSameAs(largeBuffer);
     }
 
     [Fact]
     public void AFitStartedDuringAnother_GetsABufferOfItsOwn()
     {
-        var (x, y) = Data(40, 4);
+        var (x, y) = Data(40, 5);
         Trainer<double> outer = NewTrainer();
-        Network<double> network = Network(4);
+        Network<double> network = Network(5);
         outer.Fit(network, x, y);
         double[]? outerBuffer = outer.LastStaging;
         outerBuffer.Should().NotBeNull();
@@ -72,11 +96,12 @@ public sealed class StagingBuffersTests
             if (!started)
             {
                 started = true;
-                inner.Fit(Network(5), x, y);
+                inner.Fit(Network(6), x, y);
             }
         });
 
         started.Should().BeTrue();
+        outer.LastStaging.Should().BeSameAs(outerBuffer, "the outer fit took its own buffer back");
         inner.LastStaging.Should().NotBeNull().And.NotBeSameAs(outerBuffer, "the outer fit held its buffer while the inner one ran");
     }
 }
