@@ -40,7 +40,7 @@ public static class Program
 
         if (args.Length > 0 && args[0] == "--setup-alternate")
         {
-            SetupAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+            SetupAlternation.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9, args.Length > 2 && args[2] == "split");
             return;
         }
 

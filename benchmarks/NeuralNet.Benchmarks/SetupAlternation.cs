@@ -15,11 +15,13 @@ namespace NeuralNet.Benchmarks;
 /// new trainer (as a program that builds one per model does), the baseline and the current library in turn (order
 /// flipped every round), then the current library's trainer fitted again. The process's first fit of each library is
 /// printed apart (it also compiles the code and takes fresh memory).
-/// <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --setup-alternate [rounds]</c>.
+/// <c>dotnet run -c Release --project benchmarks/NeuralNet.Benchmarks -- --setup-alternate [rounds] [split]</c>; with
+/// <c>split</c> the fits hold out 10% of the rows for validation and report accuracy (Keras' <c>validation_split=0.1</c>,
+/// <c>metrics=["accuracy"]</c>).
 /// </summary>
 public static class SetupAlternation
 {
-    public static void Run(int rounds)
+    public static void Run(int rounds, bool split)
     {
         const int Rows = 60_000;
         var random = new RandomSource(2);
@@ -27,10 +29,15 @@ public static class SetupAlternation
         Matrix<float> y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
         Network<float> network = Synthetic.ReferenceNetwork();
         B.Network<float> baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();
-        var options = new TrainerOptions { Epochs = 1, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy };
+        var options = new TrainerOptions
+        {
+            Epochs = 1, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy,
+            ValidationFraction = split ? 0.1 : 0, Metrics = split ? [NeuralNet.Metrics.Metric.Accuracy] : [],
+        };
         var baselineOptions = new B.Training.TrainerOptions
         {
             Epochs = 1, BatchSize = 128, Optimizer = new B.Optimizers.Adam(1e-3), Loss = B.Losses.Loss.SparseCategoricalCrossEntropy,
+            ValidationFraction = split ? 0.1 : 0, Metrics = split ? [B.Metrics.Metric.Accuracy] : [],
         };
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();

@@ -33,10 +33,31 @@ public sealed partial class Network<T>
     /// <summary>Serialises training steps against predictions (see the class remarks).</summary>
     internal WeightGate Gate { get; } = new();
 
-    private Matrix<T> PredictUnguarded(Matrix<T> input)
+    /// <summary><see cref="Predict(Matrix{T})"/> of rows <c>[first, first + count)</c> of the column-major
+    /// <paramref name="input"/> (<paramref name="ld"/> rows, <see cref="InputSize"/> columns), without copying them
+    /// first (the trainer's validation split and training metrics): the same outputs, bit for bit, as predicting
+    /// <c>SubMatrix(first, count, 0, InputSize)</c> of that matrix, in chunks counted from row <paramref name="first"/>.
+    /// Not checked: the trainer checked the data.</summary>
+    internal Matrix<T> PredictRows(T[] input, int ld, int first, int count)
     {
-        int rows = input.RowCount;
-        T[] x = ThrowHelper.ColumnMajor(input);
+        bool counted = Gate.EnterRead();
+        try
+        {
+            return PredictRowsUnguarded(input, ld, first, count);
+        }
+        finally
+        {
+            Gate.ExitRead(counted);
+        }
+    }
+
+    private Matrix<T> PredictUnguarded(Matrix<T> input) =>
+        PredictRowsUnguarded(ThrowHelper.ColumnMajor(input), input.RowCount, 0, input.RowCount);
+
+    /// <summary>Rows <c>[first, first + rows)</c> of the column-major <paramref name="x"/> (leading dimension
+    /// <paramref name="ld"/>) through the network, <see cref="InferenceChunk"/> rows at a time.</summary>
+    private Matrix<T> PredictRowsUnguarded(T[] x, int ld, int first, int rows)
+    {
         var result = new T[rows * OutputSize];
         int chunk = Math.Min(rows, InferenceChunk);
         T[] rented = ArrayPool<T>.Shared.Rent(3 * chunk * _maxWidth);
@@ -47,16 +68,16 @@ public sealed partial class Network<T>
             {
                 int cb = Math.Min(chunk, rows - r0);
                 ReadOnlySpan<T> block;
-                if (cb == rows)
+                if (cb == ld)
                 {
                     block = x;
                 }
                 else
                 {
-                    // Gather rows r0..r0+cb of each column into a contiguous [cb x InputSize] block.
+                    // Gather rows first+r0 .. first+r0+cb of each column into a contiguous [cb x InputSize] block.
                     for (int j = 0; j < InputSize; j++)
                     {
-                        x.AsSpan(r0 + j * rows, cb).CopyTo(gathered.Slice(j * cb, cb));
+                        x.AsSpan(first + r0 + j * ld, cb).CopyTo(gathered.Slice(j * cb, cb));
                     }
 
                     block = gathered[..(cb * InputSize)];

@@ -42,6 +42,23 @@ public class NetworkTests
     [Fact]
     public void Xor_TwoHiddenUnits_Float_LearnsAllFour() => TrainXor<float>(seed: 2).Should().Be(4);
 
+    [Theory]
+    [InlineData(1300, 0, 1300)]  // every row: three chunks of up to 512
+    [InlineData(1300, 700, 600)] // a range across a chunk boundary of the whole matrix
+    [InlineData(1300, 0, 1040)]  // the training rows of a split
+    [InlineData(1300, 1299, 1)]  // one row: the single-row kernel, as for a one-row matrix
+    public void PredictRows_EqualsPredictOfTheSubMatrix_BitForBit(int rows, int first, int count)
+    {
+        // The trainer predicts its validation split and its training rows in place, without copying them out of x.
+        var random = new RandomSource(8);
+        Matrix<float> x = Matrix<float>.Build.Dense(rows, 24, (_, _) => (float)random.NextGaussian());
+        Network<float> network = new NetworkBuilder<float>(24).WithSeed(4).AddDense(40, Activation.ReLU).AddDense(7, Activation.Softmax).Build();
+        Matrix<float> expected = network.Predict(x.SubMatrix(first, count, 0, 24));
+        Matrix<float> actual = network.PredictRows(x.AsColumnMajorArray(), rows, first, count);
+        actual.RowCount.Should().Be(count);
+        actual.AsColumnMajorArray().Select(BitConverter.SingleToInt32Bits).Should().Equal(expected.AsColumnMajorArray().Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Build_SameSeed_SameWeightsBitForBit()
     {

@@ -29,8 +29,14 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
     private readonly double _baseRate;
     private readonly T[] _x;
     private readonly int _totalRows, _trainRows, _inputs, _targets;
-    private readonly Matrix<T> _trainX, _trainY;
-    private readonly Matrix<T>? _validationX, _validationY;
+    private readonly Matrix<T> _trainY;
+
+    /// <summary>The validation inputs, column-major: rows <see cref="_validationFirst"/> to
+    /// <see cref="_validationLd"/> of this array (<see cref="_x"/> itself for a <see cref="TrainerOptions.ValidationFraction"/>
+    /// split), or null.</summary>
+    private readonly T[]? _validationX;
+    private readonly int _validationLd, _validationFirst;
+    private readonly Matrix<T>? _validationY;
     private readonly IBatchSampler _sampler;
     private readonly IStepPolicy<T> _step;
     private readonly BatchGatherer<T> _gatherer;
@@ -65,15 +71,16 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
     /// loss does not suit the last layer's activation, or the weights do not fit the data.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public TrainingLoop(Network<T> network, TrainerOptions options, Matrix<T> x, Matrix<T> y, Matrix<T>? validationX = null, Matrix<T>? validationY = null, IBatchSampler? sampler = null, IStepPolicy<T>? step = null, double[]? sampleWeights = null)
-        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, x, y, validationX, validationY, sampler, step, options.Optimizer.LearningRate,
+        : this(Checked(network, options, x, y, validationX, validationY), x, y, x.RowCount, y, (validationX, 0), validationY, sampler, step, options.Optimizer.LearningRate,
             RowWeights.Combine(options, network, y, x.RowCount, sampleWeights), null)
     {
     }
 
     /// <summary>The trainer's constructor: the first <paramref name="trainRows"/> rows of x and y train (the rest, if
-    /// any, are the validation split), <paramref name="trainX"/>/<paramref name="trainY"/> are those rows for metrics;
+    /// any, are the validation split), <paramref name="trainY"/> holds those rows of y for the metrics; the validation
+    /// inputs are rows <c>First</c> and on of <paramref name="validation"/>'s matrix (x itself for a split);
     /// <paramref name="staging"/>, when not null, is reused for the row-major copy of the training inputs.</summary>
-    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainX, Matrix<T> trainY, Matrix<T>? validationX, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights, T[]? staging)
+    internal TrainingLoop((Network<T> Network, TrainerOptions Options) target, Matrix<T> x, Matrix<T> y, int trainRows, Matrix<T> trainY, (Matrix<T>? X, int First) validation, Matrix<T>? validationY, IBatchSampler? sampler, IStepPolicy<T>? step, double baseRate, T[]? rowWeights, T[]? staging)
     {
         (_network, _options) = target;
         _baseRate = baseRate;
@@ -82,9 +89,14 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
         _trainRows = trainRows;
         _inputs = x.ColumnCount;
         _targets = y.ColumnCount;
-        _trainX = trainX;
         _trainY = trainY;
-        _validationX = validationX;
+        if (validation.X is { } validationX)
+        {
+            _validationX = ReferenceEquals(validationX, x) ? _x : ThrowHelper.ColumnMajor(validationX);
+            _validationLd = validationX.RowCount;
+            _validationFirst = validation.First;
+        }
+
         _validationY = validationY;
         bool fullBatch = _options.Optimizer.RequiresFullBatch;
         int batchSize = fullBatch ? trainRows : Math.Min(_options.BatchSize, trainRows);
@@ -335,7 +347,7 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         if (_options.Metrics.Count > 0)
         {
-            Matrix<T> prediction = _network.Predict(_trainX);
+            Matrix<T> prediction = _network.PredictRows(_x, _totalRows, 0, _trainRows);
             foreach (IMetric metric in _options.Metrics)
             {
                 metrics[metric.Name] = metric.Compute(prediction, _trainY);
@@ -345,8 +357,9 @@ public sealed partial class TrainingLoop<T> where T : unmanaged, IFloatingPointI
         double? validationLoss = null;
         if (_validationX is not null && _validationY is not null)
         {
-            Matrix<T> prediction = _network.Predict(_validationX);
-            validationLoss = double.CreateTruncating(_options.Loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(_validationY), _validationX.RowCount))
+            int rows = _validationLd - _validationFirst;
+            Matrix<T> prediction = _network.PredictRows(_validationX, _validationLd, _validationFirst, rows);
+            validationLoss = double.CreateTruncating(_options.Loss.Compute<T>(ThrowHelper.ColumnMajor(prediction), ThrowHelper.ColumnMajor(_validationY), rows))
                 + _network.ParameterSet.L2Penalty(_options.L2);
             foreach (IMetric metric in _options.Metrics)
             {

@@ -431,6 +431,28 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_ValidationFractionWithMetrics_ReportsThemOnTheTrainingAndHeldOutRows()
+    {
+        // The split's rows are predicted where they lie in x: the reports equal the metrics and loss of the trained
+        // network on copies of those rows (200 rows, fraction 0.25: rows 0-149 train, 150-199 validate).
+        var (x, y) = TwoMoons(200, 4);
+        Network<double> network = Classifier(5);
+        TrainingHistory history = new Trainer<double>(new TrainerOptions
+        {
+            Epochs = 1, BatchSize = 20, Optimizer = new Adam(0.02), Loss = Loss.CategoricalCrossEntropy,
+            ValidationFraction = 0.25, Metrics = [Metric.Accuracy, Metric.F1],
+        }).Fit(network, x, y);
+
+        Matrix<double> trainX = x.SubMatrix(0, 150, 0, 2), trainY = y.SubMatrix(0, 150, 0, 2);
+        Matrix<double> heldX = x.SubMatrix(150, 50, 0, 2), heldY = y.SubMatrix(150, 50, 0, 2);
+        EpochReport report = history.Epochs[0];
+        report.Metrics["accuracy"].Should().Be(Metric.Accuracy.Compute(network.Predict(trainX), trainY));
+        report.Metrics["f1"].Should().Be(Metric.F1.Compute(network.Predict(trainX), trainY));
+        report.Metrics["val_accuracy"].Should().Be(Metric.Accuracy.Compute(network.Predict(heldX), heldY));
+        report.ValidationLoss.Should().Be(network.ComputeLoss(heldX, heldY, Loss.CategoricalCrossEntropy));
+    }
+
+    [Fact]
     public void Fit_HealthMonitor_FlagsSaturatedSigmoidLayer()
     {
         // Inputs of ±50 into a sigmoid layer initialised for unit-scale inputs push almost every unit to 0 or 1.
