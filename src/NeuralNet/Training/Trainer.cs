@@ -21,8 +21,10 @@ namespace NeuralNet.Training;
 /// Divergence: a non-finite loss or weight raises <see cref="TrainingDivergedException"/> and leaves the network with
 /// its last finite weights. Cancellation: checked before every batch, so <c>Fit</c> returns at most one batch after
 /// the token is signalled, with the network as the last completed step left it. Memory: each fit copies its training
-/// inputs row-major once; the trainer keeps that buffer after the fit and reuses it for the next one (drop the
-/// trainer to free it).
+/// inputs row-major once (<c>rows x inputs</c> values); the trainer keeps that buffer after the fit, and the next fit
+/// of this or any other trainer in the process reuses it when it holds that fit's rows and at most twice as many
+/// (drop the trainers to free it). A <see cref="TrainerOptions.ValidationFraction"/> split is predicted where its rows
+/// lie in x, without a copy.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <example>
