@@ -11,7 +11,7 @@ namespace NeuralNet.Benchmarks;
 /// (<c>-- predict-alternated</c>, <c>-- --alternate</c>, <c>-- --cnn-alternate</c>, <c>-- --forward-alternate</c>,
 /// <c>-- --setup-alternate</c> and <c>-- --gemm-alternate</c> run <c>PredictAlternated</c>, <c>TrainerAlternation</c>,
 /// <c>CnnAlternation</c>, <c>ForwardAlternation</c>, <c>SetupAlternation</c> and <c>GemmAlternation</c> instead, when
-/// the baseline DLL is present).
+/// the baseline DLL is present; <c>-- --scaling-probe</c> runs <c>ScalingProbe</c>, which needs none).
 /// Short in-process jobs (1 launch, 2 warm-ups, 5 measured iterations of about 150 ms) keep the whole suite to a few
 /// minutes; the Median, GFLOP/s and % of peak columns are added to every table.
 /// </summary>
@@ -52,6 +52,12 @@ public static class Program
 
 #endif
         Console.WriteLine($"// FMA peak per core, measured: {FmaPeak.SinglePerCore:F1} GFLOP/s FP32, {FmaPeak.DoublePerCore:F1} GFLOP/s FP64 ({FmaPeak.VectorBits}-bit vectors)");
+        if (args.Length > 0 && args[0] == "--scaling-probe")
+        {
+            ScalingProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+            return;
+        }
+
 #if HAS_BASELINE
         if (args.Length > 0 && args[0] == "--gemm-alternate")
         {
