@@ -23,10 +23,7 @@ public static class SetupAlternation
 {
     public static void Run(int rounds, bool split)
     {
-        const int Rows = 60_000;
-        var random = new RandomSource(2);
-        Matrix<float> x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
-        Matrix<float> y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        (Matrix<float> x, Matrix<float> y) = Synthetic.ReferenceData();
         Network<float> network = Synthetic.ReferenceNetwork();
         B.Network<float> baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();
         var options = new TrainerOptions

@@ -1,3 +1,5 @@
+using MathNet.Numerics.LinearAlgebra;
+
 namespace NeuralNet.Benchmarks;
 
 /// <summary>Seeded synthetic data for the benchmarks.</summary>
@@ -25,6 +27,18 @@ public static class Synthetic
         }
 
         return result;
+    }
+
+    /// <summary>Rows of the reference epoch's data.</summary>
+    public const int ReferenceRows = 60_000;
+
+    /// <summary>The reference epoch's data: <see cref="ReferenceRows"/> x 784 uniform inputs (seed 2) and a class label
+    /// per row (row r is class r mod 10), as the trainer benchmarks fit them.</summary>
+    public static (Matrix<float> X, Matrix<float> Y) ReferenceData()
+    {
+        var random = new RandomSource(2);
+        return (Matrix<float>.Build.Dense(ReferenceRows, 784, (_, _) => (float)random.NextDouble()),
+            Matrix<float>.Build.Dense(ReferenceRows, 1, (i, _) => i % 10));
     }
 
     /// <summary>The reference network: 784-256-128-10, ReLU, ReLU, softmax (FP32).</summary>

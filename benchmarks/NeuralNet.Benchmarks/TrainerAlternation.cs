@@ -20,10 +20,8 @@ public static class TrainerAlternation
 {
     public static void Run(int rounds, int epochsPerFit)
     {
-        const int Rows = 60_000;
-        var random = new RandomSource(2);
-        Matrix<float> x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
-        Matrix<float> y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        const int Rows = Synthetic.ReferenceRows;
+        (Matrix<float> x, Matrix<float> y) = Synthetic.ReferenceData();
         Network<float> network = Synthetic.ReferenceNetwork();
         var trainer = new Trainer<float>(new TrainerOptions { Epochs = epochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
         B.Network<float> baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();

@@ -21,7 +21,6 @@ namespace NeuralNet.Benchmarks;
 [MemoryDiagnoser]
 public class TrainerBeforeAfterBenchmarks
 {
-    private const int Rows = 60_000;
     private const int EpochsPerFit = 5;
     private Network<float> _network = null!;
     private Trainer<float> _trainer = null!;
@@ -35,9 +34,7 @@ public class TrainerBeforeAfterBenchmarks
         // Every thread the machine has, as in a program of its own: an earlier class of the same run may have left 1.
         Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
         B.Kernels.Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        var random = new RandomSource(2);
-        _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
-        _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        (_x, _y) = Synthetic.ReferenceData();
         _network = Synthetic.ReferenceNetwork();
         _trainer = new Trainer<float>(new TrainerOptions { Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
         _baselineNetwork = BaselineSynthetic.ReferenceNetwork<float>();

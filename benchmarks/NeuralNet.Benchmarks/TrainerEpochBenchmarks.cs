@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNet.Activations;
 using NeuralNet.Kernels;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
@@ -23,14 +22,11 @@ public class TrainerEpochBenchmarks
     {
         // Every thread the machine has, as in a program of its own: an earlier class of the same run may have left 1.
         Gemm.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        _network = new NetworkBuilder<float>(784).WithSeed(1).AddDense(256, Activation.ReLU).AddDense(128, Activation.ReLU).AddDense(10, Activation.Softmax).Build();
-        var random = new RandomSource(2);
-        _x = Matrix<float>.Build.Dense(Rows, 784, (_, _) => (float)random.NextDouble());
-        _y = Matrix<float>.Build.Dense(Rows, 1, (i, _) => i % 10);
+        _network = Synthetic.ReferenceNetwork();
+        (_x, _y) = Synthetic.ReferenceData();
         _trainer = new Trainer<float>(new TrainerOptions { Epochs = EpochsPerFit, BatchSize = 128, Optimizer = new Adam(1e-3), Loss = Loss.SparseCategoricalCrossEntropy });
     }
 
-    private const int Rows = 60_000;
     private const int EpochsPerFit = 5;
 
     /// <summary>Median time of one epoch.</summary>

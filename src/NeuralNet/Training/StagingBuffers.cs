@@ -4,9 +4,9 @@ namespace NeuralNet.Training;
 /// The row-major copies of fits' training rows (<see cref="BatchGatherer{T}"/>; 188 MB for 60,000 x 784 floats) lent
 /// from one fit to the next, across trainers: a fit takes a buffer a finished fit gave back, if one fits, and gives its
 /// own back when it ends. The copy is rewritten by every fit, so only the memory is reused, never its contents. Fresh
-/// memory of that size is what a fit's set-up costs on a virtual machine: first touching 188 MB took 300 ms on one core
-/// of the Zen 5 of docs/benchmarks.md (huge pages included), against 16-33 ms for a whole set-up that reused its
-/// buffer. A buffer is held by at most one fit at a time (taken out under a lock), so concurrent fits never share one.
+/// memory of that size is what a fit's set-up costs on a virtual machine: a new trainer's set-up took 269-366 ms on
+/// fresh memory and 15-43 ms on a reused buffer on the Zen 5 of docs/benchmarks.md (<c>--setup-alternate</c>). A
+/// buffer is held by at most one fit at a time (taken out under a lock), so concurrent fits never share one.
 /// <para>The pool holds at most <see cref="Capacity"/> buffers, weakly: each trainer keeps the last buffer it gave back
 /// alive (as before the pool, when only that trainer could reuse it), and once no trainer does, the garbage collector
 /// may take it. A fit takes the smallest buffer that holds its rows and is at most twice what it needs, so a small fit
@@ -29,16 +29,10 @@ internal static class StagingBuffers<T> where T : unmanaged
         {
             int best = -1;
             T[]? taken = null;
-            for (int i = Free.Count - 1; i >= 0; i--)
+            for (int i = 0; i < Free.Count; i++)
             {
-                if (!Free[i].TryGetTarget(out T[]? buffer))
-                {
-                    Free.RemoveAt(i);
-                    best = best > i ? best - 1 : best;
-                    continue;
-                }
-
-                if (buffer.LongLength >= length && buffer.LongLength <= 2 * length && (taken is null || buffer.LongLength < taken.LongLength))
+                if (Free[i].TryGetTarget(out T[]? buffer) && buffer.LongLength >= length && buffer.LongLength <= 2 * length
+                    && (taken is null || buffer.LongLength < taken.LongLength))
                 {
                     best = i;
                     taken = buffer;
@@ -63,11 +57,13 @@ internal static class StagingBuffers<T> where T : unmanaged
         }
     }
 
-    /// <summary>Gives back the buffer of a finished fit, letting go of the oldest buffer beyond <see cref="Capacity"/>.</summary>
+    /// <summary>Gives back the buffer of a finished fit, letting go of collected buffers and of the oldest beyond
+    /// <see cref="Capacity"/>.</summary>
     public static void Return(T[] buffer)
     {
         lock (Gate)
         {
+            Free.RemoveAll(static entry => !entry.TryGetTarget(out _));
             Free.Add(new WeakReference<T[]>(buffer));
             if (Free.Count > Capacity)
             {
